@@ -1,0 +1,15 @@
+/**
+ * Base class of every error this library throws. `code` is stable and documented; `retriable` says
+ * whether trying the same call again can succeed without a change of configuration.
+ */
+export class KafkaTransportError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retriable = false,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}

@@ -1,0 +1,38 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { waitFor } from './wait-for.js';
+
+export interface ReadinessOptions {
+  /** How many brokers the cluster must report before it counts as ready. */
+  expectedBrokers: number;
+  timeoutMs: number;
+  /** Fails the wait early, e.g. when the broker process has already exited. */
+  abortIf?: () => string | undefined;
+}
+
+/** Resolves once a metadata request succeeds and names every expected broker. */
+export async function waitForBrokers(brokers: string[], options: ReadinessOptions): Promise<void> {
+  const kafka = new Kafka({
+    brokers,
+    clientId: 'nestjs-kafka-transport-readiness',
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1000,
+    retry: { retries: 0 },
+  });
+  await waitFor(
+    async () => {
+      const abort = options.abortIf?.();
+      if (abort) throw new AbortReadiness(abort);
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        return cluster.brokers.length >= options.expectedBrokers && cluster.controller !== null;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    },
+    { timeoutMs: options.timeoutMs, intervalMs: 250, what: `${options.expectedBrokers} broker(s) at ${brokers.join(',')}`, stopOn: AbortReadiness },
+  );
+}
+
+class AbortReadiness extends Error {}

@@ -1,0 +1,10 @@
+export { startKafka, describeUnavailable } from './kafka-broker.js';
+export type {
+  KafkaSource,
+  KafkaTestCluster,
+  KafkaTestNode,
+  StartKafkaOptions,
+} from './kafka-test-cluster.interface.js';
+export { uniqueTopic, uniqueGroupId } from './unique-names.js';
+export { waitFor, type WaitForOptions } from './wait-for.js';
+export { BrokerUnavailableError } from '../errors/broker-unavailable.error.js';

@@ -1,0 +1,37 @@
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { BrokerUnavailableError } from '../../src/testing/index.js';
+
+/** The shared broker global setup started (or the cluster KAFKA_BROKERS names). */
+export function testBrokers(): string[] {
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) {
+    throw new BrokerUnavailableError('KAFKA_BROKERS is not set: integration tests must run through jest, whose global setup starts the broker');
+  }
+  return brokers.split(',');
+}
+
+/** A kafkajs client for tests: quiet, fast to retry, on the given or the shared brokers. */
+export function testKafka(brokers: string[] = testBrokers(), overrides: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId: 'nestjs-kafka-transport-tests',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { initialRetryTime: 100, retries: 10 },
+    ...overrides,
+  });
+}
+
+/**
+ * Creates topics and waits for their leaders. kafkajs's consumer `subscribe()` does not wait for a
+ * topic the broker auto-creates (KRaft answers UNKNOWN_TOPIC_OR_PARTITION, which it does not retry),
+ * so tests create every topic a consumer subscribes to first.
+ */
+export async function createTopics(kafka: Kafka, topics: string[], numPartitions = 1): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
