@@ -1,0 +1,274 @@
+import { Logger } from '@nestjs/common';
+import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import { Kafka, type Consumer, type EachMessagePayload, type Producer, type RecordMetadata, type TopicPartitionOffsetAndMetadata } from 'kafkajs';
+import { connectable, defer, mergeMap, Observable, Subject, throwError } from 'rxjs';
+import { headerText, parseIncomingMessage, type ParsedKafkaMessage } from '../codec/incoming-message.js';
+import { KafkaHeaders } from '../codec/kafka-headers.enum.js';
+import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
+import { KafkaResponseDeserializer, type KafkaReplyPacket } from '../codec/reply.codec.js';
+import { KafkaRequestSerializer } from '../codec/request.codec.js';
+import { REPLY_TOPIC_SUFFIX } from '../constants.js';
+import { ClientClosedError } from '../errors/client-closed.error.js';
+import { InvalidMessageError } from '../errors/invalid-message.error.js';
+import { InvalidOptionError } from '../errors/invalid-option.error.js';
+import { NotConnectedError } from '../errors/not-connected.error.js';
+import { ReplyPartitionUnavailableError } from '../errors/reply-partition-unavailable.error.js';
+import { ReplyTimeoutError } from '../errors/reply-timeout.error.js';
+import { ReplyTopicNotSubscribedError } from '../errors/reply-topic-not-subscribed.error.js';
+import { kafkaLogCreator } from '../kafka-logger.js';
+import type { KafkaStatus } from '../kafka-status.enum.js';
+import { watchStatus } from '../kafka-status.listeners.js';
+import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
+import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
+import { replyPartitionAssigner } from '../reply/reply-partition.assigner.js';
+import { ReplyRouter } from '../reply/reply-router.js';
+import { ensureTopics } from '../topics/ensure-topics.js';
+import { ReplyAssignments } from './reply-assignments.js';
+
+/** Per-call options of `send()`. */
+export interface SendOptions {
+  /** Milliseconds to wait for the reply stream to end; overrides the client's `requestTimeout`. */
+  timeout?: number;
+}
+
+// How long connect() waits for the reply group's first assignment before going on without it.
+const FIRST_ASSIGNMENT_WAIT_MS = 30_000;
+
+type RequestSerializer = { serialize(value: unknown, options?: { pattern: string }): OutgoingKafkaMessage | Promise<OutgoingKafkaMessage> };
+type ResponseDeserializer = { deserialize(message: ParsedKafkaMessage): KafkaReplyPacket | Promise<KafkaReplyPacket> };
+
+/**
+ * The client side (`ClientsModule.register([{ name, customClass: ClientKafka, options }])`): emits
+ * events, sends requests and routes their replies by correlation id, with a timeout on every request.
+ */
+export class ClientKafka extends ClientProxy<Record<string, never>, KafkaStatus> {
+  protected readonly logger = new Logger(ClientKafka.name);
+  private readonly settings: ResolvedKafkaOptions;
+  private readonly requestSerializer: RequestSerializer;
+  private readonly responseDeserializer: ResponseDeserializer;
+  private readonly router = new ReplyRouter();
+  private readonly replyTopics = new Set<string>();
+  private readonly assignments = new ReplyAssignments();
+  private readonly missingPartitionDetail = new Map<string, string>();
+  private joinedAt = 0;
+  private kafka?: Kafka;
+  private _consumer?: Consumer;
+  private _producer?: Producer;
+  private initialized?: Promise<void>;
+
+  constructor(options?: KafkaTransportOptions | KafkaMicroserviceOptions) {
+    super();
+    this.settings = resolveOptions(options, 'client');
+    this.requestSerializer = (this.settings.serializer as RequestSerializer | undefined) ?? new KafkaRequestSerializer();
+    this.responseDeserializer = (this.settings.deserializer as ResponseDeserializer | undefined) ?? new KafkaResponseDeserializer();
+  }
+
+  get consumer(): Consumer {
+    if (!this._consumer) throw new NotConnectedError('No consumer initialized: the client consumer', 'connect()');
+    return this._consumer;
+  }
+
+  get producer(): Producer {
+    if (!this._producer) throw new NotConnectedError('No producer initialized: the client producer', 'connect()');
+    return this._producer;
+  }
+
+  /** Requests for `pattern` expect replies: consume `<pattern>.reply`. Call before connect(). */
+  subscribeToResponseOf(pattern: unknown): void {
+    this.replyTopics.add(this.getResponsePatternName(this.normalizePattern(pattern as string)));
+  }
+
+  getResponsePatternName(pattern: string): string {
+    return `${pattern}${REPLY_TOPIC_SUFFIX}`;
+  }
+
+  /** Reply topic to this instance's reply partition, as Nest's client exposes it. */
+  getConsumerAssignments(): Record<string, number> {
+    return this.assignments.minimums();
+  }
+
+  /** Connects once; a failed attempt is discarded, so the next call tries again. */
+  async connect(): Promise<Producer> {
+    if (!this.initialized) {
+      const attempt = this.initialize();
+      this.initialized = attempt;
+      attempt.catch(async () => {
+        if (this.initialized === attempt) await this.close().catch(() => undefined);
+      });
+    }
+    await this.initialized;
+    return this.producer;
+  }
+
+  /** Fails every waiting request at once (ClientClosedError), then disconnects. */
+  async close(): Promise<void> {
+    this.router.failWhere(() => true, () => new ClientClosedError());
+    const { _consumer: consumer, _producer: producer } = this;
+    this._consumer = undefined;
+    this._producer = undefined;
+    this.kafka = undefined;
+    this.initialized = undefined;
+    this.assignments.clear();
+    await producer?.disconnect();
+    await consumer?.disconnect();
+  }
+
+  /** Like ClientProxy.send, with an optional per-call timeout: `send(pattern, data, { timeout })`. */
+  override send<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput, options: SendOptions = {}): Observable<TResult> {
+    if (pattern === null || pattern === undefined || data === null || data === undefined) return throwError(() => new InvalidMessageError());
+    const timeout = options.timeout ?? this.settings.requestTimeoutMs;
+    if (typeof timeout !== 'number' || !(timeout > 0)) {
+      return throwError(() => new InvalidOptionError('send(..., { timeout })', `expected a positive number of milliseconds, got ${String(timeout)}`, 'For example: client.send(pattern, data, { timeout: 5000 })'));
+    }
+    return defer(() => this.connect()).pipe(
+      mergeMap(
+        () =>
+          new Observable<TResult>((observer) => {
+            const packet = { pattern, data } as ReadPacket;
+            (this as unknown as { onDispatchHook?: (packet: ReadPacket) => void }).onDispatchHook?.(packet);
+            return this.request(packet, this.createObserver(observer), timeout);
+          }),
+      ),
+    );
+  }
+
+  /** Sends several events to one topic in a single produce request. */
+  emitBatch<TInput = unknown>(pattern: unknown, data: { messages: TInput[] }): Observable<RecordMetadata[]> {
+    if (pattern === null || pattern === undefined || data === null || data === undefined) return throwError(() => new InvalidMessageError());
+    const source = defer(() => this.connect()).pipe(mergeMap(() => this.dispatchBatch(this.normalizePattern(pattern as string), data.messages ?? [])));
+    const hot = connectable(source, { connector: () => new Subject(), resetOnDisconnect: false });
+    hot.connect();
+    return hot;
+  }
+
+  /** Commits offsets on this client's own (reply) consumer. */
+  commitOffsets(topicPartitions: TopicPartitionOffsetAndMetadata[]): Promise<void> {
+    return this.consumer.commitOffsets(topicPartitions);
+  }
+
+  unwrap<T>(): T {
+    if (!this.kafka) throw new NotConnectedError('Not initialized. The Kafka client', 'connect()');
+    return this.kafka as T;
+  }
+
+  override on(): never {
+    throw new Error('Method is not supported for Kafka client');
+  }
+
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    return this.request(packet, callback, this.settings.requestTimeoutMs);
+  }
+
+  protected async dispatchEvent<T = RecordMetadata[]>(packet: ReadPacket): Promise<T> {
+    return (await this.dispatchBatch(this.normalizePattern(packet.pattern), [packet.data])) as T;
+  }
+
+  private async dispatchBatch(topic: string, payloads: unknown[]): Promise<RecordMetadata[]> {
+    if (payloads.length === 0) return [];
+    const messages = await Promise.all(payloads.map((payload) => this.requestSerializer.serialize(payload, { pattern: topic })));
+    return this.producer.send({ ...this.settings.raw.send, topic, messages });
+  }
+
+  private request(packet: ReadPacket, callback: (packet: WritePacket) => void, timeoutMs: number): () => void {
+    const pattern = this.normalizePattern(packet.pattern);
+    const replyTopic = this.getResponsePatternName(pattern);
+    const fail = (err: unknown) => {
+      callback({ err, isDisposed: true });
+      return () => undefined;
+    };
+    if (!this.replyTopics.has(replyTopic)) return fail(new ReplyTopicNotSubscribedError(pattern, replyTopic));
+    const replyPartition = this.assignments.replyPartition(replyTopic);
+    if (replyPartition === undefined) {
+      return fail(new ReplyPartitionUnavailableError(replyTopic, this.settings.groupId, this.missingPartitionDetail.get(replyTopic) ?? 'the reply group gave it none'));
+    }
+    const id = (this.assignPacketId(packet) as ReadPacket & { id: string }).id;
+    const remove = this.router.register(id, { pattern, replyTopic, replyPartition, callback }, timeoutMs, () => new ReplyTimeoutError(pattern, timeoutMs, id));
+    void this.produceRequest(pattern, packet.data, id, replyTopic, replyPartition).catch((error: unknown) => this.router.fail(id, error));
+    return remove;
+  }
+
+  private async produceRequest(topic: string, data: unknown, id: string, replyTopic: string, replyPartition: number): Promise<void> {
+    const serialized = await this.requestSerializer.serialize(data, { pattern: topic });
+    const message: OutgoingKafkaMessage = { ...serialized, headers: { ...serialized.headers } };
+    message.headers[KafkaHeaders.CORRELATION_ID] = id;
+    message.headers[KafkaHeaders.REPLY_TOPIC] = replyTopic;
+    message.headers[KafkaHeaders.REPLY_PARTITION] = String(replyPartition);
+    await this.producer.send({ ...this.settings.raw.send, topic, messages: [message] });
+  }
+
+  private async initialize(): Promise<void> {
+    const { settings } = this;
+    this.joinedAt ||= Date.now();
+    this.kafka = new Kafka({ logCreator: kafkaLogCreator(this.logger), ...settings.client, clientId: settings.clientId, brokers: settings.brokers });
+    const producer = this.kafka.producer(settings.raw.producer);
+    if (!settings.producerOnlyMode) {
+      const consumer = this.kafka.consumer({
+        partitionAssigners: [replyPartitionAssigner({ joinedAt: this.joinedAt, currentAssignment: () => this.assignments.minimums() })],
+        ...settings.consumer,
+        groupId: settings.groupId,
+      });
+      this._consumer = consumer;
+      watchStatus(consumer, producer, this._status$);
+      const firstJoin = new Promise<void>((resolveJoin) => {
+        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+          this.onGroupJoin(consumer, payload.memberAssignment);
+          resolveJoin();
+        });
+      });
+      await consumer.connect();
+      const topics = [...this.replyTopics];
+      if (topics.length > 0) {
+        if (settings.createTopics) await ensureTopics(this.kafka, topics, this.logger);
+        await consumer.subscribe({ ...settings.raw.subscribe, topics });
+      }
+      await consumer.run({ ...settings.raw.run, eachMessage: (payload) => this.handleReply(payload) });
+      // Requests need a reply partition: wait for the first assignment instead of failing the first send().
+      if (topics.length > 0) await Promise.race([firstJoin, new Promise((wait) => setTimeout(wait, FIRST_ASSIGNMENT_WAIT_MS).unref())]);
+    } else {
+      watchStatus(undefined, producer, this._status$);
+    }
+    this._producer = producer;
+    await producer.connect();
+  }
+
+  private onGroupJoin(consumer: Consumer, memberAssignment: Record<string, number[]>): void {
+    this.assignments.replace(memberAssignment);
+    const lost = this.router.failWhere(
+      (request) => !this.assignments.owns(request.replyTopic, request.replyPartition),
+      (request) => new ReplyPartitionUnavailableError(request.replyTopic, this.settings.groupId, `a rebalance moved partition ${request.replyPartition} to another instance while send('${request.pattern}') waited`),
+    );
+    if (lost > 0) this.logger.warn(`${lost} waiting request(s) failed: their reply partition moved to another instance`);
+    for (const topic of this.replyTopics) {
+      if (this.assignments.replyPartition(topic) !== undefined) {
+        this.missingPartitionDetail.delete(topic);
+        continue;
+      }
+      void this.explainMissingPartition(consumer, topic);
+    }
+  }
+
+  /** Says how many partitions the reply topic has and how many instances share the group. */
+  private async explainMissingPartition(consumer: Consumer, topic: string): Promise<void> {
+    const admin = this.kafka?.admin();
+    try {
+      const group = await consumer.describeGroup();
+      await admin?.connect();
+      const metadata = await admin?.fetchTopicMetadata({ topics: [topic] });
+      const partitions = metadata?.topics[0]?.partitions.length ?? 0;
+      const members = group.members.length;
+      const detail = `the group has ${members} instances and "${topic}" has ${partitions} partition(s); it needs at least ${members}`;
+      this.missingPartitionDetail.set(topic, detail);
+      this.logger.error(`reply topic "${topic}": ${detail}`);
+    } catch (error) {
+      this.logger.warn(`reply topic "${topic}": no partition assigned (${(error as Error).message})`);
+    } finally {
+      await admin?.disconnect().catch(() => undefined);
+    }
+  }
+
+  private async handleReply({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    const parsed = parseIncomingMessage(message, topic, partition, this.settings.keepBinary);
+    if (headerText(parsed.headers, KafkaHeaders.CORRELATION_ID) === undefined) return;
+    this.router.deliver(await this.responseDeserializer.deserialize(parsed));
+  }
+}

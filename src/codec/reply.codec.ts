@@ -1,0 +1,50 @@
+import type { Deserializer } from '@nestjs/microservices';
+import { headerText, type ParsedKafkaMessage } from './incoming-message.js';
+import { KafkaHeaders } from './kafka-headers.enum.js';
+import type { OutgoingKafkaMessage } from './outgoing-message.js';
+
+/** One reply as the router hands it to the waiting caller. */
+export interface KafkaReplyPacket {
+  id: string;
+  response?: unknown;
+  err?: unknown;
+  isDisposed: boolean;
+}
+
+/** What one reply message says besides its value. */
+export interface ReplyMarkers {
+  correlationId: string;
+  err?: unknown;
+  isDisposed?: boolean;
+}
+
+// Only the presence of the end-of-stream header is read; Nest writes one zero byte.
+const IS_DISPOSED_VALUE = Buffer.alloc(1);
+
+/**
+ * Adds the reply headers to a serialized reply, byte for byte as Nest's server writes them: the
+ * correlation id, the error (JSON for objects, else the string) and the end-of-stream marker.
+ */
+export function addReplyHeaders(message: OutgoingKafkaMessage, markers: ReplyMarkers): OutgoingKafkaMessage {
+  message.headers[KafkaHeaders.CORRELATION_ID] = Buffer.from(markers.correlationId);
+  if (markers.err !== undefined && markers.err !== null && markers.err !== '') {
+    const text = typeof markers.err === 'object' ? JSON.stringify(markers.err) : String(markers.err);
+    message.headers[KafkaHeaders.NEST_ERR] = Buffer.from(text);
+  }
+  if (markers.isDisposed) message.headers[KafkaHeaders.NEST_IS_DISPOSED] = IS_DISPOSED_VALUE;
+  return message;
+}
+
+/**
+ * Replies on the client: an error header ends the stream with that error (JSON-parsed when it is an
+ * object), the end-of-stream header ends it after its value, anything else is one more value.
+ */
+export class KafkaResponseDeserializer implements Deserializer<ParsedKafkaMessage, KafkaReplyPacket> {
+  deserialize(message: ParsedKafkaMessage): KafkaReplyPacket {
+    const id = headerText(message.headers, KafkaHeaders.CORRELATION_ID) ?? '';
+    const err = message.headers[KafkaHeaders.NEST_ERR];
+    if (err !== undefined) return { id, err, isDisposed: true };
+    const isDisposed = message.headers[KafkaHeaders.NEST_IS_DISPOSED] !== undefined;
+    return { id, response: message.value, isDisposed };
+  }
+}

@@ -1,0 +1,1 @@
+export { KafkaRetriableException } from '@nestjs/microservices';

@@ -1,0 +1,37 @@
+import type { Deserializer, Serializer } from '@nestjs/microservices';
+import type { ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, KafkaConfig, ProducerConfig, ProducerRecord } from 'kafkajs';
+
+/**
+ * The options of `Transport.KAFKA` (Nest's `KafkaOptions['options']`), field for field, plus this
+ * transport's own additions at the end. Every field is optional: brokers default to localhost:9092.
+ */
+export interface KafkaTransportOptions {
+  /** Appended to client id and group id; defaults to `-server` / `-client`. `''` is honoured. */
+  postfixId?: string;
+  client?: Partial<KafkaConfig>;
+  consumer?: Partial<ConsumerConfig>;
+  run?: Omit<ConsumerRunConfig, 'eachBatch' | 'eachMessage'>;
+  subscribe?: Omit<ConsumerSubscribeTopics, 'topics'>;
+  producer?: ProducerConfig;
+  /** Spread into every produce request (`acks`, `timeout`, `compression`). */
+  send?: Omit<ProducerRecord, 'topic' | 'messages'>;
+  serializer?: Serializer;
+  deserializer?: Deserializer;
+  parser?: { keepBinary?: boolean };
+  /** Client only: no consumer and no reply group; `emit` works, `send` does not. */
+  producerOnlyMode?: boolean;
+
+  /** Client: milliseconds a `send()` waits for its reply stream to end (default 30000). */
+  requestTimeout?: number;
+  /**
+   * Create missing request and reply topics at start-up (default true). KRaft brokers do not let a
+   * consumer subscribe to a topic they are still auto-creating, so the transport creates them first.
+   */
+  createTopics?: boolean;
+}
+
+/** The whole `{ transport, options }` object users pass to `Transport.KAFKA`, also accepted as is. */
+export interface KafkaMicroserviceOptions {
+  transport?: unknown;
+  options?: KafkaTransportOptions;
+}

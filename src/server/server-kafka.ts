@@ -1,0 +1,195 @@
+import { Logger } from '@nestjs/common';
+import { Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import { Kafka, type Consumer, type EachMessagePayload, type Producer } from 'kafkajs';
+import { isObservable, lastValueFrom, type Observable, type Subscription } from 'rxjs';
+import { headerText, parseIncomingMessage, type ParsedKafkaMessage } from '../codec/incoming-message.js';
+import { KafkaHeaders } from '../codec/kafka-headers.enum.js';
+import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
+import { addReplyHeaders } from '../codec/reply.codec.js';
+import { KafkaRequestDeserializer, KafkaRequestSerializer, type IncomingKafkaRequest } from '../codec/request.codec.js';
+import { NO_MESSAGE_HANDLER } from '../constants.js';
+import { KafkaContext } from '../context/kafka.context.js';
+import { NotConnectedError } from '../errors/not-connected.error.js';
+import { kafkaLogCreator } from '../kafka-logger.js';
+import { KafkaStatus } from '../kafka-status.enum.js';
+import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
+import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
+import { ensureTopics } from '../topics/ensure-topics.js';
+import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
+import { watchStatus } from '../kafka-status.listeners.js';
+import { ShutdownSignal } from './shutdown-signal.js';
+
+type Handler = MessageHandler & { isEventHandler?: boolean };
+
+/**
+ * The server side (`{ strategy: new ServerKafka(options) }`): consumes the topics of the
+ * `@MessagePattern` / `@EventPattern` handlers, answers requests on `kafka_replyTopic` /
+ * `kafka_replyPartition` as Nest's built-in server does, and runs events at least once.
+ */
+export class ServerKafka extends Server<Record<string, never>, KafkaStatus> implements CustomTransportStrategy {
+  override readonly transportId = Transport.KAFKA;
+  protected override readonly logger = new Logger(ServerKafka.name);
+  private readonly settings: ResolvedKafkaOptions;
+  private readonly replySerializer: { serialize(value: unknown): OutgoingKafkaMessage | Promise<OutgoingKafkaMessage> };
+  private readonly requestDeserializer: { deserialize(message: ParsedKafkaMessage, options: { channel: string }): IncomingKafkaRequest | Promise<IncomingKafkaRequest> };
+  private kafka?: Kafka;
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private readonly running = new Set<Subscription>();
+  private closing = new ShutdownSignal();
+
+  constructor(options?: KafkaTransportOptions | KafkaMicroserviceOptions) {
+    super();
+    this.settings = resolveOptions(options, 'server');
+    this.replySerializer = (this.settings.serializer as typeof this.replySerializer | undefined) ?? new KafkaRequestSerializer();
+    this.requestDeserializer = (this.settings.deserializer as typeof this.requestDeserializer | undefined) ?? new KafkaRequestDeserializer();
+  }
+
+  /** Keeps RegExp patterns as RegExps (kafkajs subscribes to them), on Nest 11 as on Nest 12. */
+  override addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
+    if (!(pattern instanceof RegExp)) {
+      super.addHandler(pattern, callback, isEventHandler, extras);
+      return;
+    }
+    const handlers = this.messageHandlers as unknown as Map<unknown, Handler>;
+    Object.assign(callback, { isEventHandler, extras });
+    const head = handlers.get(pattern);
+    if (head && isEventHandler) {
+      let tail = head;
+      while (tail.next) tail = tail.next as Handler;
+      tail.next = callback;
+    } else {
+      handlers.set(pattern, callback);
+    }
+  }
+
+  /** Exact pattern first, then the first RegExp pattern that matches the topic. */
+  override getHandlerByPattern(pattern: string): Handler | null {
+    const exact = super.getHandlerByPattern(pattern) as Handler | null;
+    if (exact) return exact;
+    for (const [registered, handler] of this.messageHandlers as unknown as Map<unknown, Handler>) {
+      if (registered instanceof RegExp) {
+        registered.lastIndex = 0;
+        if (registered.test(pattern)) return handler;
+      }
+    }
+    return null;
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+    } catch (error) {
+      await this.close().catch(() => undefined);
+      callback(error);
+      return;
+    }
+    callback();
+  }
+
+  /**
+   * Stops consuming and disconnects. Handlers still running are abandoned: their messages are not
+   * committed (the group delivers them again) and their streams are unsubscribed, so a handler that
+   * never ends cannot keep the server from closing.
+   */
+  async close(): Promise<void> {
+    this.closing.trigger();
+    for (const subscription of [...this.running]) subscription.unsubscribe();
+    const { consumer, producer } = this;
+    this.consumer = undefined;
+    this.producer = undefined;
+    this.kafka = undefined;
+    await consumer?.disconnect();
+    await producer?.disconnect();
+  }
+
+  /** `[kafka, consumer, producer]`, as Nest's server returns them. */
+  unwrap<T>(): T {
+    if (!this.kafka) throw new NotConnectedError('The Kafka server', 'listen() (app.listen() / startAllMicroservices())');
+    return [this.kafka, this.consumer, this.producer] as T;
+  }
+
+  on(): never {
+    throw new Error('Method is not supported for Kafka server');
+  }
+
+  private async start(): Promise<void> {
+    const { settings } = this;
+    this.closing = new ShutdownSignal();
+    const raw = settings.raw;
+    this.kafka = new Kafka({ logCreator: kafkaLogCreator(this.logger), ...settings.client, clientId: settings.clientId, brokers: settings.brokers });
+    this.consumer = this.kafka.consumer({ ...settings.consumer, groupId: settings.groupId });
+    this.producer = this.kafka.producer(raw.producer);
+    watchStatus(this.consumer, this.producer, this._status$);
+    await this.consumer.connect();
+    await this.producer.connect();
+
+    const topics = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>).keys()];
+    if (settings.createTopics) {
+      await ensureTopics(this.kafka, topics.filter((topic): topic is string => typeof topic === 'string'), this.logger);
+    }
+    if (topics.length > 0) await this.consumer.subscribe({ ...raw.subscribe, topics });
+    await this.consumer.run({ ...raw.run, eachMessage: (payload) => this.handleMessage(payload) });
+  }
+
+  private async handleMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    const consumer = this.consumer;
+    const producer = this.producer;
+    if (!consumer || !producer) return;
+    const parsed = parseIncomingMessage(message, topic, partition, this.settings.keepBinary);
+    const correlationId = headerText(parsed.headers, KafkaHeaders.CORRELATION_ID);
+    const replyTopic = headerText(parsed.headers, KafkaHeaders.REPLY_TOPIC);
+    const replyPartition = headerText(parsed.headers, KafkaHeaders.REPLY_PARTITION);
+    const request = await this.requestDeserializer.deserialize(parsed, { channel: topic });
+    const context = new KafkaContext(parsed, partition, topic, consumer, heartbeat, producer);
+    const handler = this.getHandlerByPattern(request.pattern);
+
+    // Without a correlation id or a reply topic nobody waits for an answer: an event, as in Nest.
+    if (handler?.isEventHandler || !correlationId || !replyTopic) {
+      return this.handleKafkaEvent(request, handler, context);
+    }
+    const reply = (packet: ReplyPacket) => this.sendReply(packet, replyTopic, replyPartition, correlationId);
+    if (!handler) {
+      await reply({ err: NO_MESSAGE_HANDLER });
+      return;
+    }
+    const response$ = this.transformToObservable(handler(request.data, context)) as Observable<unknown>;
+    const replied = publishReplyStream(
+      response$,
+      reply,
+      (error) => this.logger.error(`reply to ${replyTopic} (correlation id ${correlationId}) could not be produced: ${(error as Error).message}`),
+      (subscription) => {
+        this.running.add(subscription);
+        return () => this.running.delete(subscription);
+      },
+    );
+    await this.closing.race(replied);
+  }
+
+  private async handleKafkaEvent(request: IncomingKafkaRequest, handler: Handler | null, context: KafkaContext): Promise<void> {
+    if (!handler) {
+      this.logger.error(`There is no matching event handler defined in the remote service. Event pattern: ${request.pattern}`);
+      return;
+    }
+    await this.closing.race(
+      (async () => {
+        const result = await handler(request.data, context);
+        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+      })(),
+    );
+  }
+
+  private async sendReply(packet: ReplyPacket, replyTopic: string, replyPartition: string | undefined, correlationId: string): Promise<void> {
+    const serialized = await this.replySerializer.serialize(packet.response);
+    const message: OutgoingKafkaMessage = { ...serialized, headers: { ...serialized.headers } };
+    addReplyHeaders(message, { correlationId, err: packet.err, isDisposed: packet.isDisposed });
+    if (replyPartition !== undefined) {
+      const partition = Number(replyPartition);
+      if (Number.isInteger(partition) && partition >= 0) message.partition = partition;
+      else this.logger.warn(`ignoring invalid ${KafkaHeaders.REPLY_PARTITION} header "${replyPartition}" on a request for ${replyTopic}`);
+    }
+    const producer = this.producer;
+    if (!producer) throw new NotConnectedError('The reply producer', 'listen()');
+    await producer.send({ ...this.settings.raw.send, topic: replyTopic, messages: [message] });
+  }
+}
