@@ -23,6 +23,7 @@ import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-op
 import { replyPartitionAssigner } from '../reply/reply-partition.assigner.js';
 import { ReplyRouter } from '../reply/reply-router.js';
 import { ensureTopics } from '../topics/ensure-topics.js';
+import { firstGroupJoin } from '../topics/first-group-join.js';
 import { ReplyAssignments } from './reply-assignments.js';
 
 /** Per-call options of `send()`. */
@@ -30,9 +31,6 @@ export interface SendOptions {
   /** Milliseconds to wait for the reply stream to end; overrides the client's `requestTimeout`. */
   timeout?: number;
 }
-
-// How long connect() waits for the reply group's first assignment before going on without it.
-const FIRST_ASSIGNMENT_WAIT_MS = 30_000;
 
 type RequestSerializer = { serialize(value: unknown, options?: { pattern: string }): OutgoingKafkaMessage | Promise<OutgoingKafkaMessage> };
 type ResponseDeserializer = { deserialize(message: ParsedKafkaMessage): KafkaReplyPacket | Promise<KafkaReplyPacket> };
@@ -209,21 +207,17 @@ export class ClientKafka extends ClientProxy<Record<string, never>, KafkaStatus>
       });
       this._consumer = consumer;
       watchStatus(consumer, producer, this._status$);
-      const firstJoin = new Promise<void>((resolveJoin) => {
-        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-          this.onGroupJoin(consumer, payload.memberAssignment);
-          resolveJoin();
-        });
-      });
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onGroupJoin(consumer, payload.memberAssignment));
       await consumer.connect();
       const topics = [...this.replyTopics];
       if (topics.length > 0) {
         if (settings.createTopics) await ensureTopics(this.kafka, topics, this.logger);
         await consumer.subscribe({ ...settings.raw.subscribe, topics });
       }
+      const joined = firstGroupJoin(consumer);
       await consumer.run({ ...settings.raw.run, eachMessage: (payload) => this.handleReply(payload) });
       // Requests need a reply partition: wait for the first assignment instead of failing the first send().
-      if (topics.length > 0) await Promise.race([firstJoin, new Promise((wait) => setTimeout(wait, FIRST_ASSIGNMENT_WAIT_MS).unref())]);
+      if (topics.length > 0) await joined;
     } else {
       watchStatus(undefined, producer, this._status$);
     }

@@ -21,6 +21,13 @@ export interface KafkaTransportOptions {
   /** Client only: no consumer and no reply group; `emit` works, `send` does not. */
   producerOnlyMode?: boolean;
 
+  /**
+   * Server: what happens when an `@EventPattern` handler throws. The message is tried again (the
+   * at-least-once contract) up to `attempts` times in all, then moved to a dead-letter topic, and its
+   * partition moves on. A handler can override it: `@EventPattern('topic', { eventRetry: { ... } })`.
+   */
+  eventRetry?: EventRetryOptions;
+
   /** Client: milliseconds a `send()` waits for its reply stream to end (default 30000). */
   requestTimeout?: number;
   /**
@@ -34,4 +41,19 @@ export interface KafkaTransportOptions {
 export interface KafkaMicroserviceOptions {
   transport?: unknown;
   options?: KafkaTransportOptions;
+}
+
+/** Bounded redelivery of failing events (server option `eventRetry`, or per handler in its extras). */
+export interface EventRetryOptions {
+  /** Tries in all, the first included (default 3). */
+  attempts?: number;
+  /** Wait before the second try in ms, doubled before each further try (default 200). */
+  backoffMs?: number;
+  /** Upper bound of one wait in ms (default 5000). */
+  maxBackoffMs?: number;
+  /**
+   * Where a message goes after its last failed try: `{ suffix }` publishes it to `<topic><suffix>`
+   * (default `{ suffix: '.dlq' }`); `false` skips it with an error log, and must be chosen explicitly.
+   */
+  deadLetter?: { suffix?: string } | false;
 }

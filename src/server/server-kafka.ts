@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { Kafka, type Consumer, type EachMessagePayload, type Producer } from 'kafkajs';
-import { isObservable, lastValueFrom, type Observable, type Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { headerText, parseIncomingMessage, type ParsedKafkaMessage } from '../codec/incoming-message.js';
 import { KafkaHeaders } from '../codec/kafka-headers.enum.js';
 import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
@@ -15,8 +15,11 @@ import { KafkaStatus } from '../kafka-status.enum.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { ensureTopics } from '../topics/ensure-topics.js';
+import { firstGroupJoin } from '../topics/first-group-join.js';
 import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
 import { watchStatus } from '../kafka-status.listeners.js';
+import { EventDispatcher } from './event-dispatcher.js';
+import { DEFAULT_EVENT_RETRY, resolveEventRetry } from './event-retry-policy.js';
 import { ShutdownSignal } from './shutdown-signal.js';
 
 type Handler = MessageHandler & { isEventHandler?: boolean };
@@ -37,12 +40,21 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   private producer?: Producer;
   private readonly running = new Set<Subscription>();
   private closing = new ShutdownSignal();
+  private readonly events: EventDispatcher;
 
   constructor(options?: KafkaTransportOptions | KafkaMicroserviceOptions) {
     super();
     this.settings = resolveOptions(options, 'server');
     this.replySerializer = (this.settings.serializer as typeof this.replySerializer | undefined) ?? new KafkaRequestSerializer();
     this.requestDeserializer = (this.settings.deserializer as typeof this.requestDeserializer | undefined) ?? new KafkaRequestDeserializer();
+    this.events = new EventDispatcher({
+      logger: this.logger,
+      groupId: this.settings.groupId,
+      policy: resolveEventRetry(DEFAULT_EVENT_RETRY, this.settings.raw.eventRetry, 'eventRetry'),
+      producer: () => this.producer,
+      send: this.settings.raw.send,
+      closing: () => this.closing,
+    });
   }
 
   /** Keeps RegExp patterns as RegExps (kafkajs subscribes to them), on Nest 11 as on Nest 12. */
@@ -124,12 +136,20 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     await this.consumer.connect();
     await this.producer.connect();
 
-    const topics = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>).keys()];
+    const handlers = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>)];
+    const topics = handlers.map(([topic]) => topic);
+    // Resolving each event handler's dead-letter topic also checks its eventRetry extras, at start-up.
+    const deadLetterTopics = handlers.flatMap(([topic, handler]) => (typeof topic === 'string' && handler.isEventHandler ? [this.events.deadLetterTopic(topic, handler)] : []));
     if (settings.createTopics) {
-      await ensureTopics(this.kafka, topics.filter((topic): topic is string => typeof topic === 'string'), this.logger);
+      const named = topics.filter((topic): topic is string => typeof topic === 'string');
+      await ensureTopics(this.kafka, [...named, ...deadLetterTopics.filter((topic): topic is string => topic !== undefined)], this.logger);
     }
-    if (topics.length > 0) await this.consumer.subscribe({ ...raw.subscribe, topics });
+    if (topics.length === 0) return;
+    await this.consumer.subscribe({ ...raw.subscribe, topics });
+    const joined = firstGroupJoin(this.consumer);
     await this.consumer.run({ ...raw.run, eachMessage: (payload) => this.handleMessage(payload) });
+    // listen() resolves once the group has given this server its partitions, not before.
+    await joined;
   }
 
   private async handleMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
@@ -146,7 +166,11 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
 
     // Without a correlation id or a reply topic nobody waits for an answer: an event, as in Nest.
     if (handler?.isEventHandler || !correlationId || !replyTopic) {
-      return this.handleKafkaEvent(request, handler, context);
+      if (!handler) {
+        this.logger.error(`There is no matching event handler defined in the remote service. Event pattern: ${request.pattern}`);
+        return;
+      }
+      return this.events.dispatch({ request, handler, context, raw: message, topic, partition, heartbeat });
     }
     const reply = (packet: ReplyPacket) => this.sendReply(packet, replyTopic, replyPartition, correlationId);
     if (!handler) {
@@ -164,19 +188,6 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       },
     );
     await this.closing.race(replied);
-  }
-
-  private async handleKafkaEvent(request: IncomingKafkaRequest, handler: Handler | null, context: KafkaContext): Promise<void> {
-    if (!handler) {
-      this.logger.error(`There is no matching event handler defined in the remote service. Event pattern: ${request.pattern}`);
-      return;
-    }
-    await this.closing.race(
-      (async () => {
-        const result = await handler(request.data, context);
-        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-      })(),
-    );
   }
 
   private async sendReply(packet: ReplyPacket, replyTopic: string, replyPartition: string | undefined, correlationId: string): Promise<void> {

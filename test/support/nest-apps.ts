@@ -9,6 +9,9 @@ export function kafkaOptions(name: string) {
   return {
     client: { brokers: testBrokers(), clientId: name },
     consumer: { groupId: uniqueGroupId(name) },
+    // A new group starts at the end of a topic by default; a test's first message may be produced
+    // before the group has read its start offsets, so tests read their unique topics from the start.
+    subscribe: { fromBeginning: true },
   };
 }
 

@@ -1,0 +1,48 @@
+import type { IHeaders, KafkaMessage } from 'kafkajs';
+
+/** Spring Kafka's dead-letter header names, so existing DLT tooling reads our dead letters too. */
+export enum DeadLetterHeaders {
+  ORIGINAL_TOPIC = 'kafka_dlt-original-topic',
+  ORIGINAL_PARTITION = 'kafka_dlt-original-partition',
+  ORIGINAL_OFFSET = 'kafka_dlt-original-offset',
+  ORIGINAL_TIMESTAMP = 'kafka_dlt-original-timestamp',
+  ORIGINAL_KEY = 'kafka_dlt-original-key',
+  ORIGINAL_CONSUMER_GROUP = 'kafka_dlt-original-consumer-group',
+  EXCEPTION_MESSAGE = 'kafka_dlt-exception-message',
+  ATTEMPTS = 'kafka_dlt-attempts',
+}
+
+export interface DeadLetterFacts {
+  topic: string;
+  partition: number;
+  groupId: string;
+  error: unknown;
+  attempts: number;
+}
+
+/** Text of whatever a handler threw: Nest hands event errors over as `{ status, message }` objects. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
+/** The dead letter: the original key, value and headers, untouched, plus where it came from and why. */
+export function deadLetterMessage(original: KafkaMessage, facts: DeadLetterFacts): { key: Buffer | null; value: Buffer | null; headers: IHeaders; timestamp: string } {
+  const headers: IHeaders = {
+    ...(original.headers ?? {}),
+    [DeadLetterHeaders.ORIGINAL_TOPIC]: facts.topic,
+    [DeadLetterHeaders.ORIGINAL_PARTITION]: String(facts.partition),
+    [DeadLetterHeaders.ORIGINAL_OFFSET]: original.offset,
+    [DeadLetterHeaders.ORIGINAL_TIMESTAMP]: original.timestamp,
+    [DeadLetterHeaders.ORIGINAL_CONSUMER_GROUP]: facts.groupId,
+    [DeadLetterHeaders.EXCEPTION_MESSAGE]: describeError(facts.error),
+    [DeadLetterHeaders.ATTEMPTS]: String(facts.attempts),
+  };
+  if (original.key !== null && original.key !== undefined) headers[DeadLetterHeaders.ORIGINAL_KEY] = original.key;
+  return { key: original.key ?? null, value: original.value ?? null, headers, timestamp: original.timestamp };
+}
