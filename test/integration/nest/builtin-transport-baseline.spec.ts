@@ -48,6 +48,8 @@ describe('the built-in Nest Kafka transport on the test broker', () => {
     client = new ClientKafka({ client: { brokers }, consumer: { groupId: uniqueGroupId('baseline-client') } });
     client.subscribeToResponseOf(SUM);
     await client.connect();
+    // connect() resolves before the reply group assigns partitions (nestjs/nest#6197).
+    await waitFor(() => client.getConsumerAssignments()[`${SUM}.reply`] !== undefined, { timeoutMs: 60_000, what: 'the reply partition' });
   });
 
   afterAll(async () => {

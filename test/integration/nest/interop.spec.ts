@@ -100,6 +100,9 @@ async function connectNestClient(prefix: string): Promise<NestClientKafka> {
   const client = new NestClientKafka({ client: { brokers: testBrokers() }, consumer: { groupId: uniqueGroupId('nest-client') } });
   for (const name of PATTERNS) client.subscribeToResponseOf(`${prefix}.${name}`);
   await client.connect();
+  // Nest's client resolves connect() before its reply group has assigned it partitions, and fails
+  // sends until then (nestjs/nest#6197); ours waits for the assignment itself.
+  await waitFor(() => Object.keys(client.getConsumerAssignments()).length === PATTERNS.length, { timeoutMs: 60_000, what: "Nest's client reply assignment" });
   return client;
 }
 
