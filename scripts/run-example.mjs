@@ -7,4 +7,4 @@ const run = (args) => execFileSync(process.execPath, args, { stdio: 'inherit' })
 
 run(['scripts/build.mjs']);
 run(['node_modules/typescript/bin/tsc', '-p', 'examples/tsconfig.json']);
-run(['examples/dist/orders/main.js']);
+run(['examples/dist/orders-billing/main.js']);

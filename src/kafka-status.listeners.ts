@@ -1,9 +1,9 @@
 import type { Consumer, Producer } from 'kafkajs';
-import type { Subject } from 'rxjs';
+
 import { KafkaStatus } from './kafka-status.enum.js';
 
 /** Derives `status` from the driver's instrumentation events, as Nest's Kafka transport does. */
-export function watchStatus(consumer: Consumer | undefined, producer: Producer, status$: Subject<KafkaStatus>): void {
+export function watchStatus(consumer: Consumer | undefined, producer: Producer, status$: { next(status: KafkaStatus): void }): void {
   if (consumer) {
     consumer.on(consumer.events.CONNECT, () => status$.next(KafkaStatus.CONNECTED));
     consumer.on(consumer.events.DISCONNECT, () => status$.next(KafkaStatus.DISCONNECTED));

@@ -16,13 +16,13 @@ import { ReplyPartitionUnavailableError } from '../errors/reply-partition-unavai
 import { ReplyTimeoutError } from '../errors/reply-timeout.error.js';
 import { ReplyTopicNotSubscribedError } from '../errors/reply-topic-not-subscribed.error.js';
 import { kafkaLogCreator } from '../kafka-logger.js';
-import type { KafkaStatus } from '../kafka-status.enum.js';
 import { watchStatus } from '../kafka-status.listeners.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { replyPartitionAssigner } from '../reply/reply-partition.assigner.js';
 import { ReplyRouter } from '../reply/reply-router.js';
 import { ensureTopics } from '../topics/ensure-topics.js';
+import { producerConfig } from '../options/producer-config.js';
 import { firstGroupJoin } from '../topics/first-group-join.js';
 import { ReplyAssignments } from './reply-assignments.js';
 
@@ -39,7 +39,7 @@ type ResponseDeserializer = { deserialize(message: ParsedKafkaMessage): KafkaRep
  * The client side (`ClientsModule.register([{ name, customClass: ClientKafka, options }])`): emits
  * events, sends requests and routes their replies by correlation id, with a timeout on every request.
  */
-export class ClientKafka extends ClientProxy<Record<string, never>, KafkaStatus> {
+export class ClientKafka extends ClientProxy {
   protected readonly logger = new Logger(ClientKafka.name);
   private readonly settings: ResolvedKafkaOptions;
   private readonly requestSerializer: RequestSerializer;
@@ -198,7 +198,7 @@ export class ClientKafka extends ClientProxy<Record<string, never>, KafkaStatus>
     const { settings } = this;
     this.joinedAt ||= Date.now();
     this.kafka = new Kafka({ logCreator: kafkaLogCreator(this.logger), ...settings.client, clientId: settings.clientId, brokers: settings.brokers });
-    const producer = this.kafka.producer(settings.raw.producer);
+    const producer = this.kafka.producer(producerConfig(settings.raw.producer));
     if (!settings.producerOnlyMode) {
       const consumer = this.kafka.consumer({
         partitionAssigners: [replyPartitionAssigner({ joinedAt: this.joinedAt, currentAssignment: () => this.assignments.minimums() })],

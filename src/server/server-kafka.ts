@@ -15,6 +15,7 @@ import { KafkaStatus } from '../kafka-status.enum.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { ensureTopics } from '../topics/ensure-topics.js';
+import { producerConfig } from '../options/producer-config.js';
 import { firstGroupJoin } from '../topics/first-group-join.js';
 import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
 import { watchStatus } from '../kafka-status.listeners.js';
@@ -131,7 +132,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     const raw = settings.raw;
     this.kafka = new Kafka({ logCreator: kafkaLogCreator(this.logger), ...settings.client, clientId: settings.clientId, brokers: settings.brokers });
     this.consumer = this.kafka.consumer({ ...settings.consumer, groupId: settings.groupId });
-    this.producer = this.kafka.producer(raw.producer);
+    this.producer = this.kafka.producer(producerConfig(raw.producer));
     watchStatus(this.consumer, this.producer, this._status$);
     await this.consumer.connect();
     await this.producer.connect();

@@ -5,6 +5,8 @@ export interface ReadinessOptions {
   /** How many brokers the cluster must report before it counts as ready. */
   expectedBrokers: number;
   timeoutMs: number;
+  /** Also wait until consumer groups can be coordinated (a fresh broker's first group is slow). */
+  warmGroupCoordinator?: boolean;
   /** Fails the wait early, e.g. when the broker process has already exited. */
   abortIf?: () => string | undefined;
 }
@@ -26,7 +28,11 @@ export async function waitForBrokers(brokers: string[], options: ReadinessOption
       try {
         await admin.connect();
         const cluster = await admin.describeCluster();
-        return cluster.brokers.length >= options.expectedBrokers && cluster.controller !== null;
+        if (cluster.brokers.length < options.expectedBrokers || cluster.controller === null) return false;
+        // Looking up a group coordinator creates __consumer_offsets: done here, the first consumer
+        // group of a test joins at once instead of retrying "coordinator not available".
+        if (options.warmGroupCoordinator) await admin.describeGroups(['nestjs-kafka-transport-warm-up']);
+        return true;
       } finally {
         await admin.disconnect().catch(() => undefined);
       }

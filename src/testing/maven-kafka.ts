@@ -76,6 +76,7 @@ export async function startMavenKafka(options: MavenKafkaOptions): Promise<Kafka
   const waitUntilReady = (expectedBrokers: number) =>
     waitForBrokers(brokers, {
       expectedBrokers,
+      warmGroupCoordinator: true,
       timeoutMs: options.startTimeoutMs,
       abortIf: () => {
         const dead = nodes.find((node) => !node.running);
