@@ -20,3 +20,6 @@ export const REPLY_TOPIC_SUFFIX = '.reply';
 
 /** Nest's reply when a request names a pattern no handler serves (a plain string, not JSON). */
 export const NO_MESSAGE_HANDLER = 'There is no matching message handler defined in the remote service.';
+
+/** Most messages concurrent emits share in one produce request. */
+export const KAFKA_DEFAULT_EMIT_BATCH_MAX_MESSAGES = 500;

@@ -24,6 +24,7 @@ import { ReplyRouter } from '../reply/reply-router.js';
 import { ensureTopics } from '../topics/ensure-topics.js';
 import { producerConfig } from '../options/producer-config.js';
 import { firstGroupJoin } from '../topics/first-group-join.js';
+import { EmitCoalescer } from './emit-coalescer.js';
 import { ReplyAssignments } from './reply-assignments.js';
 
 /** Per-call options of `send()`. */
@@ -48,6 +49,7 @@ export class ClientKafka extends ClientProxy {
   private readonly replyTopics = new Set<string>();
   private readonly assignments = new ReplyAssignments();
   private readonly missingPartitionDetail = new Map<string, string>();
+  private readonly emits: EmitCoalescer;
   private joinedAt = 0;
   private kafka?: Kafka;
   private _consumer?: Consumer;
@@ -59,6 +61,7 @@ export class ClientKafka extends ClientProxy {
     this.settings = resolveOptions(options, 'client');
     this.requestSerializer = (this.settings.serializer as RequestSerializer | undefined) ?? new KafkaRequestSerializer();
     this.responseDeserializer = (this.settings.deserializer as ResponseDeserializer | undefined) ?? new KafkaResponseDeserializer();
+    this.emits = new EmitCoalescer((topicMessages) => this.producer.sendBatch({ ...this.settings.raw.send, topicMessages }), this.settings.emitBatchMaxMessages);
   }
 
   get consumer(): Consumer {
@@ -158,7 +161,9 @@ export class ClientKafka extends ClientProxy {
   }
 
   protected async dispatchEvent<T = RecordMetadata[]>(packet: ReadPacket): Promise<T> {
-    return (await this.dispatchBatch(this.normalizePattern(packet.pattern), [packet.data])) as T;
+    const topic = this.normalizePattern(packet.pattern);
+    const message = await this.requestSerializer.serialize(packet.data, { pattern: topic });
+    return (await this.emits.enqueue(topic, [message])) as T;
   }
 
   private async dispatchBatch(topic: string, payloads: unknown[]): Promise<RecordMetadata[]> {

@@ -31,6 +31,11 @@ export interface KafkaTransportOptions {
   /** Client: milliseconds a `send()` waits for its reply stream to end (default 30000). */
   requestTimeout?: number;
   /**
+   * Client: most messages one produce request carries when concurrent `emit`s are sent together
+   * (default 500). An emit still completes only when the broker acknowledged it.
+   */
+  emitBatchMaxMessages?: number;
+  /**
    * Create missing request and reply topics at start-up (default true). KRaft brokers do not let a
    * consumer subscribe to a topic they are still auto-creating, so the transport creates them first.
    */

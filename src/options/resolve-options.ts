@@ -1,6 +1,6 @@
 import type { Deserializer, Serializer } from '@nestjs/microservices';
 import type { ConsumerConfig, KafkaConfig } from 'kafkajs';
-import { KAFKA_DEFAULT_BROKER, KAFKA_DEFAULT_CLIENT_ID, KAFKA_DEFAULT_GROUP_ID, KAFKA_DEFAULT_REQUEST_TIMEOUT_MS } from '../constants.js';
+import { KAFKA_DEFAULT_BROKER, KAFKA_DEFAULT_EMIT_BATCH_MAX_MESSAGES, KAFKA_DEFAULT_CLIENT_ID, KAFKA_DEFAULT_GROUP_ID, KAFKA_DEFAULT_REQUEST_TIMEOUT_MS } from '../constants.js';
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from './kafka-options.interface.js';
 
@@ -18,6 +18,7 @@ export interface ResolvedKafkaOptions {
   readonly producerOnlyMode: boolean;
   readonly requestTimeoutMs: number;
   readonly createTopics: boolean;
+  readonly emitBatchMaxMessages: number;
 }
 
 const describe = (value: unknown) => (typeof value === 'string' ? `"${value}"` : Array.isArray(value) ? `array ${JSON.stringify(value)}` : `${typeof value} ${String(value)}`);
@@ -86,6 +87,11 @@ export function resolveOptions(input: KafkaTransportOptions | KafkaMicroserviceO
     throw new InvalidOptionError('requestTimeout', `expected a positive number of milliseconds, got ${describe(timeout)}`, 'For example: { requestTimeout: 10000 }');
   }
 
+  const emitBatchMaxMessages = raw.emitBatchMaxMessages ?? KAFKA_DEFAULT_EMIT_BATCH_MAX_MESSAGES;
+  if (!Number.isInteger(emitBatchMaxMessages) || emitBatchMaxMessages < 1) {
+    throw new InvalidOptionError('emitBatchMaxMessages', `expected a whole number of at least 1, got ${describe(emitBatchMaxMessages)}`, 'For example: { emitBatchMaxMessages: 500 }, or 1 to send every emit alone');
+  }
+
   const postfixId = raw.postfixId ?? `-${role}`;
   return Object.freeze({
     raw: Object.freeze({ ...raw }),
@@ -100,5 +106,6 @@ export function resolveOptions(input: KafkaTransportOptions | KafkaMicroserviceO
     producerOnlyMode: raw.producerOnlyMode ?? false,
     requestTimeoutMs: timeout,
     createTopics: raw.createTopics ?? true,
+    emitBatchMaxMessages,
   });
 }
