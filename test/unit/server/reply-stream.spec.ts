@@ -1,0 +1,59 @@
+import { KafkaRetriableException } from '@nestjs/microservices';
+import { from, interval, map, Observable, of, take, throwError } from 'rxjs';
+import { publishReplyStream, type ReplyPacket } from '../../../src/server/reply-stream.js';
+
+async function repliesOf(stream$: Observable<unknown>): Promise<ReplyPacket[]> {
+  const sent: ReplyPacket[] = [];
+  await publishReplyStream(stream$, async (packet) => void sent.push({ ...packet }), (error) => { throw error; }, () => () => undefined);
+  return sent;
+}
+
+// The message boundaries Nest's server produces (Server.send), which callers on either transport rely on.
+describe('publishReplyStream', () => {
+  it('sends a synchronous single value as one message that also ends the stream', async () => {
+    await expect(repliesOf(of(15))).resolves.toEqual([{ response: 15, isDisposed: true }]);
+  });
+
+  it('marks only the last of several synchronous values as the end', async () => {
+    await expect(repliesOf(from([1, 2, 3]))).resolves.toEqual([{ response: 1 }, { response: 2 }, { response: 3, isDisposed: true }]);
+  });
+
+  it('ends a stream that completes after its last value was sent with a separate empty end message', async () => {
+    const later$ = new Observable<number>((subscriber) => {
+      setTimeout(() => subscriber.next(1), 5);
+      setTimeout(() => subscriber.complete(), 30);
+    });
+    await expect(repliesOf(later$)).resolves.toEqual([{ response: 1 }, { isDisposed: true }]);
+  });
+
+  it('merges the end into the last value when completion comes with it, as take(n) does', async () => {
+    await expect(repliesOf(interval(5).pipe(take(2), map((n) => n + 1)))).resolves.toEqual([{ response: 1 }, { response: 2, isDisposed: true }]);
+  });
+
+  it('sends an error as one message that ends the stream', async () => {
+    await expect(repliesOf(throwError(() => ({ status: 'error', message: 'no' })))).resolves.toEqual([{ err: { status: 'error', message: 'no' }, isDisposed: true }]);
+  });
+
+  it('sends nothing and rejects when KafkaRetriableException comes before the first value, so the request is consumed again', async () => {
+    const sent: ReplyPacket[] = [];
+    const retriable = new KafkaRetriableException('busy');
+    await expect(publishReplyStream(throwError(() => retriable), async (packet) => void sent.push(packet), () => undefined, () => () => undefined)).rejects.toBe(retriable);
+    expect(sent).toEqual([]);
+  });
+
+  it('keeps sending the replies queued behind one that could not be produced', async () => {
+    const sent: unknown[] = [];
+    const failures: unknown[] = [];
+    await publishReplyStream(
+      from(['a', 'b']),
+      async (packet) => {
+        if (packet.response === 'a') throw new Error('produce failed');
+        sent.push(packet.response);
+      },
+      (error) => failures.push(error),
+      () => () => undefined,
+    );
+    expect(sent).toEqual(['b']);
+    expect(failures).toHaveLength(1);
+  });
+});
