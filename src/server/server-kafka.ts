@@ -21,7 +21,7 @@ import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
 import { watchStatus } from '../kafka-status.listeners.js';
 import { EventDispatcher } from './event-dispatcher.js';
 import { DEFAULT_EVENT_RETRY, resolveEventRetry } from './event-retry-policy.js';
-import { ShutdownSignal } from './shutdown-signal.js';
+import { ServerClosingError, ShutdownSignal } from './shutdown-signal.js';
 
 type Handler = MessageHandler & { isEventHandler?: boolean };
 
@@ -156,7 +156,8 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   private async handleMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
     const consumer = this.consumer;
     const producer = this.producer;
-    if (!consumer || !producer) return;
+    // Closing: returning would let kafkajs commit a message nobody handled.
+    if (!consumer || !producer) throw new ServerClosingError();
     const parsed = parseIncomingMessage(message, topic, partition, this.settings.keepBinary);
     const correlationId = headerText(parsed.headers, KafkaHeaders.CORRELATION_ID);
     const replyTopic = headerText(parsed.headers, KafkaHeaders.REPLY_TOPIC);

@@ -1,5 +1,5 @@
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
-import { BrokerUnavailableError } from '../../src/testing/index.js';
+import { Kafka, logLevel, type KafkaConfig, type KafkaMessage } from 'kafkajs';
+import { BrokerUnavailableError, uniqueGroupId, waitFor } from '../../src/testing/index.js';
 
 /** The shared broker global setup started (or the cluster KAFKA_BROKERS names). */
 export function testBrokers(): string[] {
@@ -34,4 +34,19 @@ export async function createTopics(kafka: Kafka, topics: string[], numPartitions
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Reads a topic from its start with a new group until `count` messages arrived, then disconnects. */
+export async function readMessages(kafka: Kafka, topic: string, count: number, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueGroupId('reader') });
+  const seen: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
+    await waitFor(() => seen.length >= count, { timeoutMs, what: `${count} message(s) on ${topic}` });
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
 }

@@ -1,5 +1,5 @@
-import { startKafka, uniqueGroupId, uniqueTopic, waitFor, type KafkaTestCluster } from '../../../src/testing/index.js';
-import { testKafka } from '../../support/test-kafka.js';
+import { startKafka, uniqueTopic, waitFor, type KafkaTestCluster } from '../../../src/testing/index.js';
+import { readMessages, testKafka } from '../../support/test-kafka.js';
 
 describe('a three-node test cluster', () => {
   let cluster: KafkaTestCluster;
@@ -37,16 +37,7 @@ describe('a three-node test cluster', () => {
     await producer.disconnect();
     await admin.disconnect();
 
-    const values: string[] = [];
-    const consumer = kafka.consumer({ groupId: uniqueGroupId() });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void values.push(String(message.value)) });
-    try {
-      await waitFor(() => values.length >= 3, { timeoutMs: 60_000, what: 'three messages' });
-    } finally {
-      await consumer.disconnect();
-    }
+    const values = (await readMessages(kafka, topic, 3)).map((message) => String(message.value));
     expect(values).toEqual(['one', 'two', 'three']);
   });
 });

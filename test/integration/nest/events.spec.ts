@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { KafkaMessage } from 'kafkajs';
 import { firstValueFrom } from 'rxjs';
 import { ClientKafka, KafkaContext, ServerKafka } from '../../../src/index.js';
 import { uniqueGroupId, uniqueTopic, waitFor } from '../../../src/testing/index.js';
 import { kafkaOptions, startMicroservice } from '../../support/nest-apps.js';
-import { testKafka } from '../../support/test-kafka.js';
+import { readMessages, testKafka } from '../../support/test-kafka.js';
 
 const p = uniqueTopic('events');
 const FLAKY = `${p}.flaky`;
@@ -59,20 +58,6 @@ class EventsController {
 @Module({ controllers: [EventsController] })
 class EventsModule {}
 
-async function readAll(topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = testKafka().consumer({ groupId: uniqueGroupId('dlq-reader') });
-  const seen: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
-  try {
-    await waitFor(() => seen.length >= count, { timeoutMs: 30_000, what: `${count} message(s) on ${topic}` });
-  } finally {
-    await consumer.disconnect();
-  }
-  return seen;
-}
-
 describe('events on ServerKafka', () => {
   let server: INestMicroservice;
   let client: ClientKafka;
@@ -104,7 +89,7 @@ describe('events on ServerKafka', () => {
     await waitFor(() => calls.poison.includes(2), { timeoutMs: 30_000, what: 'the next event on the partition' });
     expect(calls.poison).toEqual([1, 1, 1, 2]);
 
-    const [dead] = await readAll(`${POISON}.dlq`, 1);
+    const [dead] = await readMessages(testKafka(), `${POISON}.dlq`, 1);
     const header = (name: string) => dead.headers?.[name]?.toString();
     expect(dead.key?.toString()).toBe('order-1');
     expect(dead.value?.toString()).toBe('{"id":1}');
