@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
+import { createTopicsWithLeaders } from './create-topics.js';
 
 /**
  * Creates the topics that do not exist yet, with the broker's default partition count. KRaft brokers
@@ -15,7 +16,7 @@ export async function ensureTopics(kafka: Kafka, topics: string[], logger: Logge
     const existing = new Set(await admin.listTopics());
     const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
     if (missing.length === 0) return;
-    await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
+    await createTopicsWithLeaders(admin, missing.map((topic) => ({ topic })));
     logger.log(`created topic(s) ${missing.join(', ')}`);
   } catch (error) {
     logger.warn(`could not create topic(s) ${topics.join(', ')}: ${(error as Error).message}; subscribing anyway`);

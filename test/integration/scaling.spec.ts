@@ -4,6 +4,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import { ClientKafka, ReplyPartitionUnavailableError, ServerKafka } from '../../src/index.js';
 import { uniqueGroupId, uniqueTopic, waitFor } from '../../src/testing/index.js';
+import { createTopicsWithLeaders } from '../../src/topics/create-topics.js';
 import { kafkaOptions, startMicroservice } from '../support/nest-apps.js';
 import { testBrokers, testKafka } from '../support/test-kafka.js';
 
@@ -26,7 +27,7 @@ function instanceModule(topic: string, instance: string, handledBy: string[], de
 async function createTopicWithPartitions(topic: string, partitions: number, replyPartitions = partitions) {
   const admin = testKafka().admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }, { topic: `${topic}.reply`, numPartitions: replyPartitions }], waitForLeaders: true });
+  await createTopicsWithLeaders(admin, [{ topic, numPartitions: partitions }, { topic: `${topic}.reply`, numPartitions: replyPartitions }]);
   await admin.disconnect();
 }
 

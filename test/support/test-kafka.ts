@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 import { BrokerUnavailableError, uniqueGroupId, waitFor } from '../../src/testing/index.js';
+import { createTopicsWithLeaders } from '../../src/topics/create-topics.js';
 
 /** The shared broker global setup started (or the cluster KAFKA_BROKERS names). */
 export function testBrokers(): string[] {
@@ -30,7 +31,7 @@ export async function createTopics(kafka: Kafka, topics: string[], numPartitions
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+    await createTopicsWithLeaders(admin, topics.map((topic) => ({ topic, numPartitions })));
   } finally {
     await admin.disconnect();
   }

@@ -1,4 +1,5 @@
 import { startKafka, uniqueTopic, waitFor, type KafkaTestCluster } from '../../../src/testing/index.js';
+import { createTopicsWithLeaders } from '../../../src/topics/create-topics.js';
 import { readMessages, testKafka } from '../../support/test-kafka.js';
 
 describe('a three-node test cluster', () => {
@@ -18,7 +19,7 @@ describe('a three-node test cluster', () => {
     const topic = uniqueTopic('failover');
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+    await createTopicsWithLeaders(admin, [{ topic, numPartitions: 1, replicationFactor: 3 }]);
     const leaderOf = async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions[0].leader;
     const firstLeader = await leaderOf();
 

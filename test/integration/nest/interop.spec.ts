@@ -4,6 +4,7 @@ import { ClientKafka as NestClientKafka, Ctx, EventPattern, MessagePattern, Payl
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { ClientKafka, KafkaContext, ServerKafka } from '../../../src/index.js';
 import { uniqueGroupId, uniqueTopic, waitFor } from '../../../src/testing/index.js';
+import { createTopicsWithLeaders } from '../../../src/topics/create-topics.js';
 import { kafkaOptions, startMicroservice } from '../../support/nest-apps.js';
 import { createTopics, testBrokers, testKafka } from '../../support/test-kafka.js';
 
@@ -137,7 +138,7 @@ describe('a reply group shared by one of our clients and one built-in client', (
     const events: unknown[] = [];
     const admin = testKafka().admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: `${prefix}.sum`, numPartitions: 2 }, { topic: `${prefix}.sum.reply`, numPartitions: 2 }], waitForLeaders: true });
+    await createTopicsWithLeaders(admin, [{ topic: `${prefix}.sum`, numPartitions: 2 }, { topic: `${prefix}.sum.reply`, numPartitions: 2 }]);
     await admin.disconnect();
     const server = await startMicroservice(interopModule(prefix, events), new ServerKafka(kafkaOptions('mixed-server')));
     const groupId = uniqueGroupId('mixed-replies');
