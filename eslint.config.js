@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'examples/dist/', 'node_modules/', 'test/nest11/node_modules/', '.kafka-cache/', 'coverage/'] },
+  { ignores: ['dist/', 'examples/dist/', 'bench/dist/', 'node_modules/', 'test/nest11/node_modules/', '.kafka-cache/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

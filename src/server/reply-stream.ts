@@ -8,23 +8,37 @@ export interface ReplyPacket {
   isDisposed?: boolean;
 }
 
+/** The two moments of a reply stream that its caller waits for. */
+export interface PublishedReplies {
+  /** Settles when the handler produced its first value, completed or failed: the request is handled. Rejects, sending nothing, on KafkaRetriableException before the first value. */
+  handled: Promise<void>;
+  /** Settles once every reply of the stream was produced (or failed to be, which is reported). */
+  sent: Promise<void>;
+}
+
 /**
  * Produces a handler's reply stream with the message boundaries Nest's server produces, so callers
  * on either transport see the same messages: values are sent one tick later, in order; the end of
  * the stream is merged into the last value still waiting to be sent, or sent alone (value null) when
  * none waits. `of(15)` is one message; an asynchronous stream is N values plus an end marker.
  *
- * Resolves once every reply was produced, so the request's offset is committed only after its
- * replies exist. Rejects, sending nothing, when the handler throws KafkaRetriableException before
- * its first value: the message is then consumed again.
+ * The consumer moves on at `handled`, as Nest's does, so the next request on the partition does not
+ * wait for this one's reply to be acknowledged; the server keeps `sent` to drain replies on close.
+ * A KafkaRetriableException before the first value rejects `handled`: the message is consumed again.
  */
 export function publishReplyStream(
   stream$: Observable<unknown>,
   publish: (packet: ReplyPacket) => Promise<unknown>,
   onPublishError: (error: unknown) => void,
   track: (subscription: Subscription) => () => void,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
+): PublishedReplies {
+  let markHandled!: () => void;
+  let refuse!: (error: unknown) => void;
+  const handled = new Promise<void>((resolve, reject) => {
+    markHandled = resolve;
+    refuse = reject;
+  });
+  const sent = new Promise<void>((resolve) => {
     const queue: ReplyPacket[] = [];
     let draining: Promise<void> | undefined;
     let emitted = false;
@@ -59,17 +73,23 @@ export function publishReplyStream(
     const subscription = stream$.subscribe({
       next: (response) => {
         emitted = true;
+        markHandled();
         schedule({ response });
       },
       error: (err: unknown) => {
         if (err instanceof KafkaRetriableException && !emitted) {
-          reject(err);
+          refuse(err);
+          resolve();
           return;
         }
+        markHandled();
         schedule({ err });
         finish();
       },
-      complete: finish,
+      complete: () => {
+        markHandled();
+        finish();
+      },
     });
     // A server that closes unsubscribes the streams still running, so their handlers stop replying.
     if (!subscription.closed) {
@@ -77,4 +97,5 @@ export function publishReplyStream(
       subscription.add(() => untrack());
     }
   });
+  return { handled, sent };
 }

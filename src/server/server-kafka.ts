@@ -25,6 +25,9 @@ import { ServerClosingError, ShutdownSignal } from './shutdown-signal.js';
 
 type Handler = MessageHandler & { isEventHandler?: boolean };
 
+// How long close() lets replies already on their way reach the broker.
+const REPLY_DRAIN_MS = 5000;
+
 /**
  * The server side (`{ strategy: new ServerKafka(options) }`): consumes the topics of the
  * `@MessagePattern` / `@EventPattern` handlers, answers requests on `kafka_replyTopic` /
@@ -40,6 +43,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   private consumer?: Consumer;
   private producer?: Producer;
   private readonly running = new Set<Subscription>();
+  private readonly replying = new Set<Promise<void>>();
   private closing = new ShutdownSignal();
   private readonly events: EventDispatcher;
 
@@ -108,6 +112,8 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   async close(): Promise<void> {
     this.closing.trigger();
     for (const subscription of [...this.running]) subscription.unsubscribe();
+    // Replies already on their way are produced before the producer goes.
+    await Promise.race([Promise.allSettled([...this.replying]), new Promise((grace) => setTimeout(grace, REPLY_DRAIN_MS).unref())]);
     const { consumer, producer } = this;
     this.consumer = undefined;
     this.producer = undefined;
@@ -180,7 +186,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       return;
     }
     const response$ = this.transformToObservable(handler(request.data, context)) as Observable<unknown>;
-    const replied = publishReplyStream(
+    const { handled, sent } = publishReplyStream(
       response$,
       reply,
       (error) => this.logger.error(`reply to ${replyTopic} (correlation id ${correlationId}) could not be produced: ${(error as Error).message}`),
@@ -189,7 +195,9 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
         return () => this.running.delete(subscription);
       },
     );
-    await this.closing.race(replied);
+    this.replying.add(sent);
+    void sent.finally(() => this.replying.delete(sent));
+    await this.closing.race(handled);
   }
 
   private async sendReply(packet: ReplyPacket, replyTopic: string, replyPartition: string | undefined, correlationId: string): Promise<void> {

@@ -8,3 +8,4 @@ export type {
 export { uniqueTopic, uniqueGroupId } from './unique-names.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';
 export { BrokerUnavailableError } from '../errors/broker-unavailable.error.js';
+export { createTopicsWithLeaders } from '../topics/create-topics.js';

@@ -4,7 +4,7 @@ import { publishReplyStream, type ReplyPacket } from '../../../src/server/reply-
 
 async function repliesOf(stream$: Observable<unknown>): Promise<ReplyPacket[]> {
   const sent: ReplyPacket[] = [];
-  await publishReplyStream(stream$, async (packet) => void sent.push({ ...packet }), (error) => { throw error; }, () => () => undefined);
+  await publishReplyStream(stream$, async (packet) => void sent.push({ ...packet }), (error) => { throw error; }, () => () => undefined).sent;
   return sent;
 }
 
@@ -37,8 +37,23 @@ describe('publishReplyStream', () => {
   it('sends nothing and rejects when KafkaRetriableException comes before the first value, so the request is consumed again', async () => {
     const sent: ReplyPacket[] = [];
     const retriable = new KafkaRetriableException('busy');
-    await expect(publishReplyStream(throwError(() => retriable), async (packet) => void sent.push(packet), () => undefined, () => () => undefined)).rejects.toBe(retriable);
+    const published = publishReplyStream(throwError(() => retriable), async (packet) => void sent.push(packet), () => undefined, () => () => undefined);
+    await expect(published.handled).rejects.toBe(retriable);
+    await published.sent;
     expect(sent).toEqual([]);
+  });
+
+  it('counts the request as handled at the first value, before its replies are produced', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const published = publishReplyStream(of('a'), () => gate, () => undefined, () => () => undefined);
+    await published.handled;
+    let sent = false;
+    void published.sent.then(() => (sent = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toBe(false);
+    release();
+    await published.sent;
   });
 
   it('keeps sending the replies queued behind one that could not be produced', async () => {
@@ -52,7 +67,7 @@ describe('publishReplyStream', () => {
       },
       (error) => failures.push(error),
       () => () => undefined,
-    );
+    ).sent;
     expect(sent).toEqual(['b']);
     expect(failures).toHaveLength(1);
   });

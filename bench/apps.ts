@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { Controller, Module, type INestMicroservice, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ClientKafka as NestClientKafka, EventPattern, MessagePattern, Payload, Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { logLevel } from 'kafkajs';
+import { ClientKafka, ServerKafka } from 'nestjs-kafka-transport';
+import { uniqueGroupId } from 'nestjs-kafka-transport/testing';
+
+export type Transports = 'ours' | 'builtin';
+
+export interface Caller {
+  send(pattern: string, data: unknown): import('rxjs').Observable<unknown>;
+  emit(pattern: string, data: unknown): import('rxjs').Observable<unknown>;
+  close(): Promise<unknown> | unknown;
+}
+
+/** A module with one event sink and one echo handler on the given topics. */
+export function benchModule(eventTopic: string, requestTopic: string, onEvent: () => void): Type<unknown> {
+  @Controller()
+  class BenchController {
+    @EventPattern<string>(eventTopic)
+    event() {
+      onEvent();
+    }
+
+    @MessagePattern(requestTopic)
+    echo(@Payload() data: { n: number }) {
+      return { n: data.n };
+    }
+  }
+  @Module({ controllers: [BenchController] })
+  class BenchModule {}
+  return BenchModule;
+}
+
+function kafkaOptions(brokers: string[], name: string) {
+  return { client: { brokers, clientId: name, logLevel: logLevel.NOTHING }, consumer: { groupId: uniqueGroupId(name) }, subscribe: { fromBeginning: true } };
+}
+
+export async function startServer(kind: Transports, module: Type<unknown>, brokers: string[]): Promise<INestMicroservice> {
+  const options = kafkaOptions(brokers, `bench-${kind}-server`);
+  const config: MicroserviceOptions = kind === 'ours' ? { strategy: new ServerKafka(options) } : { transport: Transport.KAFKA, options };
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { ...config, logger: false });
+  await app.listen();
+  return app;
+}
+
+/** A connected client; for requests, subscribed to `replyOf` and holding its reply partition. */
+export async function startClient(kind: Transports, brokers: string[], replyOf?: string): Promise<Caller> {
+  const options = { ...kafkaOptions(brokers, `bench-${kind}-client`), producerOnlyMode: replyOf === undefined };
+  const client = kind === 'ours' ? new ClientKafka(options) : new NestClientKafka(options);
+  if (replyOf) client.subscribeToResponseOf(replyOf);
+  await client.connect();
+  if (replyOf) {
+    // Nest's client resolves connect() before its reply partition is assigned.
+    const deadline = Date.now() + 60_000;
+    while (client.getConsumerAssignments()[`${replyOf}.reply`] === undefined) {
+      if (Date.now() > deadline) throw new Error(`${kind} client got no reply partition`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return client as unknown as Caller;
+}
