@@ -37,17 +37,25 @@ export async function createTopics(kafka: Kafka, topics: string[], numPartitions
   }
 }
 
-/** Reads a topic from its start with a new group until `count` messages arrived, then disconnects. */
+/**
+ * Reads a topic from its start with a new group until `count` distinct records arrived, then
+ * disconnects. A record handed over twice (a rebalance before the first commit) counts once.
+ */
 export async function readMessages(kafka: Kafka, topic: string, count: number, timeoutMs = 60_000): Promise<KafkaMessage[]> {
   const consumer = kafka.consumer({ groupId: uniqueGroupId('reader') });
-  const seen: KafkaMessage[] = [];
+  const seen = new Map<string, KafkaMessage>();
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
-    await waitFor(() => seen.length >= count, { timeoutMs, what: `${count} message(s) on ${topic}` });
+    await consumer.run({ eachMessage: async ({ partition, message }) => void seen.set(`${partition}:${message.offset}`, message) });
+    await waitFor(() => seen.size >= count, { timeoutMs, what: `${count} message(s) on ${topic}` });
   } finally {
     await consumer.disconnect();
   }
-  return seen;
+  // Record order: by partition, then offset (a single-partition topic reads in produce order).
+  return [...seen.entries()].sort(([a], [b]) => {
+    const [pa, oa] = a.split(':').map(Number);
+    const [pb, ob] = b.split(':').map(Number);
+    return pa - pb || oa - ob;
+  }).map(([, message]) => message);
 }
