@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { startKafka } from 'nestjs-kafka-transport/testing';
-import { eventThroughput, requestReply, type RequestReplyFigures } from './scenarios.js';
+import { clientReadyTime, eventThroughput, requestReply, type RequestReplyFigures } from './scenarios.js';
 import { repeat, spread, type Spread } from './stats.js';
 
 /**
@@ -53,6 +53,8 @@ async function main(): Promise<void> {
     rows.push(row('request-reply latency p99, concurrency 1', 'ms', ours.p99, builtin.p99, undefined, true));
     rows.push(row('request-reply latency p999, concurrency 1', 'ms', ours.p999, builtin.p999, undefined, true));
     rows.push(row(`request-reply throughput, 64 callers, ${CONCURRENT} requests`, 'requests/s', ours.throughput64, builtin.throughput64));
+    const ready = (kind: 'ours' | 'builtin') => repeat(RUNS, () => clientReadyTime(kind, cluster.brokers));
+    rows.push(row('client ready time: connect() to first answered request', 'ms', await ready('ours'), await ready('builtin'), undefined, true));
   } finally {
     await cluster.stop();
   }
