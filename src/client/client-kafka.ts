@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { Kafka, type Consumer, type EachMessagePayload, type Producer, type RecordMetadata, type TopicPartitionOffsetAndMetadata } from 'kafkajs';
+import type { Consumer, Kafka, EachMessagePayload, Producer, RecordMetadata, TopicPartitionOffsetAndMetadata } from 'kafkajs';
 import { connectable, defer, mergeMap, Observable, Subject, throwError } from 'rxjs';
 import { headerText, parseIncomingMessage, type ParsedKafkaMessage } from '../codec/incoming-message.js';
 import { KafkaHeaders } from '../codec/kafka-headers.enum.js';
@@ -15,9 +15,9 @@ import { NotConnectedError } from '../errors/not-connected.error.js';
 import { ReplyPartitionUnavailableError } from '../errors/reply-partition-unavailable.error.js';
 import { ReplyTimeoutError } from '../errors/reply-timeout.error.js';
 import { ReplyTopicNotSubscribedError } from '../errors/reply-topic-not-subscribed.error.js';
-import { kafkaLogCreator } from '../kafka-logger.js';
 import { watchStatus } from '../kafka-status.listeners.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
+import { createKafka } from '../options/create-kafka.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { replyPartitionAssigner } from '../reply/reply-partition.assigner.js';
 import { ReplyRouter } from '../reply/reply-router.js';
@@ -202,7 +202,7 @@ export class ClientKafka extends ClientProxy {
   private async initialize(): Promise<void> {
     const { settings } = this;
     this.joinedAt ||= Date.now();
-    this.kafka = new Kafka({ logCreator: kafkaLogCreator(this.logger), ...settings.client, clientId: settings.clientId, brokers: settings.brokers });
+    this.kafka = createKafka(settings, this.logger);
     const producer = this.kafka.producer(producerConfig(settings.raw.producer));
     if (!settings.producerOnlyMode) {
       const consumer = this.kafka.consumer({

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import { Kafka, type Consumer, type EachMessagePayload, type Producer } from 'kafkajs';
+import type { Consumer, Kafka, EachMessagePayload, Producer } from 'kafkajs';
 import type { Observable, Subscription } from 'rxjs';
 import { headerText, parseIncomingMessage, type ParsedKafkaMessage } from '../codec/incoming-message.js';
 import { KafkaHeaders } from '../codec/kafka-headers.enum.js';
@@ -10,9 +10,9 @@ import { KafkaRequestDeserializer, KafkaRequestSerializer, type IncomingKafkaReq
 import { NO_MESSAGE_HANDLER } from '../constants.js';
 import { KafkaContext } from '../context/kafka.context.js';
 import { NotConnectedError } from '../errors/not-connected.error.js';
-import { kafkaLogCreator } from '../kafka-logger.js';
 import { KafkaStatus } from '../kafka-status.enum.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
+import { createKafka } from '../options/create-kafka.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { ensureTopics } from '../topics/ensure-topics.js';
 import { producerConfig } from '../options/producer-config.js';
@@ -136,7 +136,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     const { settings } = this;
     this.closing = new ShutdownSignal();
     const raw = settings.raw;
-    this.kafka = new Kafka({ logCreator: kafkaLogCreator(this.logger), ...settings.client, clientId: settings.clientId, brokers: settings.brokers });
+    this.kafka = createKafka(settings, this.logger);
     this.consumer = this.kafka.consumer({ ...settings.consumer, groupId: settings.groupId });
     this.producer = this.kafka.producer(producerConfig(raw.producer));
     watchStatus(this.consumer, this.producer, this._status$);
