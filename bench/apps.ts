@@ -9,18 +9,18 @@ import { uniqueGroupId } from 'nestjs-kafka-transport/testing';
 export type Transports = 'ours' | 'builtin';
 
 export interface Caller {
-  send(pattern: string, data: unknown): import('rxjs').Observable<unknown>;
+  send(pattern: string, data: unknown, options?: { timeout?: number }): import('rxjs').Observable<unknown>;
   emit(pattern: string, data: unknown): import('rxjs').Observable<unknown>;
   close(): Promise<unknown> | unknown;
 }
 
 /** A module with one event sink and one echo handler on the given topics. */
-export function benchModule(eventTopic: string, requestTopic: string, onEvent: () => void): Type<unknown> {
+export function benchModule(eventTopic: string, requestTopic: string, onEvent: () => unknown): Type<unknown> {
   @Controller()
   class BenchController {
     @EventPattern<string>(eventTopic)
     event() {
-      onEvent();
+      return onEvent();
     }
 
     @MessagePattern(requestTopic)
@@ -33,12 +33,13 @@ export function benchModule(eventTopic: string, requestTopic: string, onEvent: (
   return BenchModule;
 }
 
-function kafkaOptions(brokers: string[], name: string) {
-  return { client: { brokers, clientId: name, logLevel: logLevel.NOTHING }, consumer: { groupId: uniqueGroupId(name) }, subscribe: { fromBeginning: true } };
+function kafkaOptions(brokers: string[], name: string, groupId = uniqueGroupId(name)) {
+  return { client: { brokers, clientId: name, logLevel: logLevel.NOTHING }, consumer: { groupId }, subscribe: { fromBeginning: true } };
 }
 
-export async function startServer(kind: Transports, module: Type<unknown>, brokers: string[]): Promise<INestMicroservice> {
-  const options = kafkaOptions(brokers, `bench-${kind}-server`);
+/** A listening microservice; servers given the same `groupId` share the topic's partitions. */
+export async function startServer(kind: Transports, module: Type<unknown>, brokers: string[], groupId?: string): Promise<INestMicroservice> {
+  const options = kafkaOptions(brokers, `bench-${kind}-server`, groupId);
   const config: MicroserviceOptions = kind === 'ours' ? { strategy: new ServerKafka(options) } : { transport: Transport.KAFKA, options };
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { ...config, logger: false });
   await app.listen();

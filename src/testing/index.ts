@@ -5,6 +5,7 @@ export type {
   KafkaTestNode,
   StartKafkaOptions,
 } from './kafka-test-cluster.interface.js';
+export { kafkaJars, type KafkaJarsOptions } from './kafka-jars.js';
 export { uniqueTopic, uniqueGroupId } from './unique-names.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';
 export { BrokerUnavailableError } from '../errors/broker-unavailable.error.js';

@@ -1,0 +1,58 @@
+import type { Spread } from '../stats.js';
+
+/** What a scenario is measured against, from the goals in the README's performance section. */
+export interface Goal {
+  /** `vs_builtin` or `vs_kafkajs` at least `atLeast`, or ours' median at most `oursAtMost`. */
+  ratio?: 'vs_builtin' | 'vs_kafkajs';
+  atLeast?: number;
+  oursAtMost?: number;
+  text: string;
+  met?: boolean;
+}
+
+/** One line of bench/results/latest.json. Ratios above 1 always mean ours is better. */
+export interface Row {
+  name: string;
+  unit: string;
+  lowerIsBetter: boolean;
+  ours: Spread;
+  kafkajs?: Spread;
+  builtin?: Spread;
+  ceiling?: Spread;
+  vs_kafkajs?: number;
+  vs_builtin?: number;
+  goals?: Goal[];
+}
+
+export interface RowInput {
+  name: string;
+  unit: string;
+  lowerIsBetter?: boolean;
+  ours: Spread;
+  kafkajs?: Spread;
+  builtin?: Spread;
+  ceiling?: Spread;
+  goals?: Omit<Goal, 'met'>[];
+}
+
+/** Median against median; none where a median is 0 or less (a ratio of nothing says nothing). */
+function ratio(ours: Spread, other: Spread | undefined, lowerIsBetter: boolean): number | undefined {
+  if (!other || ours.median <= 0 || other.median <= 0) return undefined;
+  return Number((lowerIsBetter ? other.median / ours.median : ours.median / other.median).toFixed(2));
+}
+
+export function row(input: RowInput): Row {
+  const lowerIsBetter = input.lowerIsBetter ?? false;
+  const result: Row = {
+    ...input,
+    lowerIsBetter,
+    vs_kafkajs: ratio(input.ours, input.kafkajs, lowerIsBetter),
+    vs_builtin: ratio(input.ours, input.builtin, lowerIsBetter),
+  };
+  result.goals = input.goals?.map((goal) => {
+    const value = goal.ratio ? result[goal.ratio] : undefined;
+    const met = goal.ratio !== undefined && goal.atLeast !== undefined ? value !== undefined && value >= goal.atLeast : goal.oursAtMost !== undefined && input.ours.median <= goal.oursAtMost;
+    return { ...goal, met };
+  });
+  return result;
+}

@@ -1,0 +1,56 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { firstValueFrom } from 'rxjs';
+import { uniqueGroupId, uniqueTopic } from 'nestjs-kafka-transport/testing';
+import { benchModule, startClient, startServer, type Transports } from '../apps.js';
+import { kilobytePayload } from '../payload.js';
+import { createTopics, until } from './bench-kafka.js';
+
+const EMIT_WINDOW = 1000;
+const RAW_BATCH = 500;
+
+/** Messages per second from the first emit until the handler saw the last message. */
+export async function eventThroughput(kind: Transports | 'kafkajs', brokers: string[], messages: number, partitions: number): Promise<number> {
+  const topic = uniqueTopic(`bench-events-${kind}`);
+  // The built-in server subscribes to every handler's topic and cannot create them on KRaft.
+  await createTopics(brokers, [topic], partitions);
+  await createTopics(brokers, [`${topic}.unused`], 1);
+  let received = 0;
+  if (kind === 'kafkajs') return rawEventThroughput(brokers, topic, messages, () => ++received, () => received);
+
+  const server = await startServer(kind, benchModule(topic, `${topic}.unused`, () => (received += 1)), brokers);
+  const client = await startClient(kind, brokers);
+  try {
+    const started = performance.now();
+    for (let first = 0; first < messages; first += EMIT_WINDOW) {
+      const window = Array.from({ length: Math.min(EMIT_WINDOW, messages - first) }, (_, i) => firstValueFrom(client.emit(topic, kilobytePayload(first + i))));
+      await Promise.all(window);
+    }
+    await until(() => received >= messages, `${messages} events (${kind})`);
+    return messages / ((performance.now() - started) / 1000);
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
+async function rawEventThroughput(brokers: string[], topic: string, messages: number, count: () => void, received: () => number): Promise<number> {
+  const kafka = new Kafka({ brokers, clientId: 'bench-kafkajs', logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: uniqueGroupId('bench-kafkajs') });
+  const producer = kafka.producer();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({ eachMessage: async () => count() });
+  await producer.connect();
+  try {
+    const started = performance.now();
+    for (let first = 0; first < messages; first += RAW_BATCH) {
+      const batch = Array.from({ length: Math.min(RAW_BATCH, messages - first) }, (_, i) => ({ value: JSON.stringify(kilobytePayload(first + i)) }));
+      await producer.send({ topic, messages: batch });
+    }
+    await until(() => received() >= messages, `${messages} events (kafkajs)`);
+    return messages / ((performance.now() - started) / 1000);
+  } finally {
+    await producer.disconnect();
+    await consumer.disconnect();
+  }
+}

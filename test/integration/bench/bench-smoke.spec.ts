@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Row } from '../../../bench/report/row.js';
+import { testBrokers } from '../../support/test-kafka.js';
+
+interface BenchReport {
+  profile: string;
+  machine: { cores: number; node: string; kafka: string };
+  scenarios: Row[];
+}
+
+/** `npm run bench`'s entry point at tiny sizes (BENCH_PROFILE=smoke) against the test broker. */
+function runSmokeBench(outDir: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', 'bench/dist/run.js'], {
+      env: { ...process.env, KAFKA_BROKERS: testBrokers().join(','), BENCH_PROFILE: 'smoke', BENCH_OUT: outDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('npm run bench, smoke sizes', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  let report: BenchReport;
+  let svg: string;
+
+  beforeAll(async () => {
+    const { code, output } = await runSmokeBench(outDir);
+    if (code !== 0) throw new Error(`bench exited with ${code}:\n${output.slice(-4000)}`);
+    report = JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as BenchReport;
+    svg = readFileSync(join(outDir, 'latest.svg'), 'utf8');
+  }, 300_000);
+
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  const rowsNamed = (prefix: string) => report.scenarios.filter((row) => row.name.startsWith(prefix));
+
+  it('measures events for ours, raw kafkajs, the built-in and Kafka tools, on 1 and 6 partitions', () => {
+    const events = rowsNamed('events:');
+    expect(events.map((row) => row.name)).toEqual([expect.stringContaining('1 partition(s)'), expect.stringContaining('6 partition(s)')]);
+    for (const row of events) {
+      for (const figure of [row.ours, row.kafkajs, row.builtin, row.ceiling]) expect(figure?.median).toBeGreaterThan(0);
+      expect(row.vs_kafkajs).toBeCloseTo(row.ours.median / row.kafkajs!.median, 1);
+      expect(row.vs_builtin).toBeCloseTo(row.ours.median / row.builtin!.median, 1);
+      expect(row.goals?.map((goal) => goal.text)).toEqual(['≥ 0.9× raw kafkajs', '≥ 5× built-in']);
+    }
+  });
+
+  it('measures request-reply latency quantiles and throughput at 64 and 512 callers against the built-in', () => {
+    expect(rowsNamed('request-reply latency').map((row) => row.name.split(',')[0])).toEqual(['request-reply latency p50', 'request-reply latency p99', 'request-reply latency p999']);
+    const throughput = rowsNamed('request-reply throughput');
+    expect(throughput.map((row) => row.name)).toEqual([expect.stringContaining('64 concurrent'), expect.stringContaining('512 concurrent')]);
+    for (const row of [...rowsNamed('request-reply'), ...rowsNamed('client ready time')]) {
+      expect(row.ours.median).toBeGreaterThan(0);
+      expect(row.builtin?.median).toBeGreaterThan(0);
+      // Ratios above 1 mean ours is better, whichever way the unit points.
+      const expected = row.lowerIsBetter ? row.builtin!.median / row.ours.median : row.ours.median / row.builtin!.median;
+      expect(row.vs_builtin).toBeCloseTo(expected, 1);
+    }
+    expect(rowsNamed('client ready time')).toHaveLength(1);
+  });
+
+  it('measures memory around requests that time out, and a steady stream', () => {
+    const memory = rowsNamed('memory:');
+    expect(memory.map((row) => row.unit)).toEqual(['MiB', 'MiB', 'MiB', 'MiB']);
+    const peak = memory.find((row) => row.name.startsWith('memory: heap growth at peak'))!;
+    // 500 pending requests, each holding a 1 KB payload, show on the heap.
+    expect(peak.ours.median).toBeGreaterThan(0);
+    expect(peak.builtin!.median).toBeGreaterThan(0);
+    expect(memory.at(-1)!.name).toContain('steady request-reply');
+  });
+
+  it('measures scale-out with one and two server instances', () => {
+    const scaleOut = rowsNamed('scale-out:');
+    expect(scaleOut.map((row) => row.name)).toEqual([expect.stringContaining('1 server instance'), expect.stringContaining('2 server instance')]);
+    for (const row of scaleOut) expect(row.ours.median).toBeGreaterThan(0);
+  });
+
+  it('writes the machine, a chart with every ratio and the Markdown table', () => {
+    expect(report.profile).toBe('smoke');
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.machine.kafka).toContain('KAFKA_BROKERS');
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const row of report.scenarios.filter((r) => r.vs_builtin !== undefined)) expect(svg).toContain(row.name);
+    expect(readFileSync(join(outDir, 'latest.md'), 'utf8')).toContain('| scenario | unit | ours |');
+  });
+});
