@@ -24,7 +24,7 @@ import { ReplyRouter } from '../reply/reply-router.js';
 import { ensureTopics } from '../topics/ensure-topics.js';
 import { producerConfig } from '../options/producer-config.js';
 import { firstGroupJoin } from '../topics/first-group-join.js';
-import { EmitCoalescer } from './emit-coalescer.js';
+import { ProduceCoalescer } from '../producer/produce-coalescer.js';
 import { ReplyAssignments } from './reply-assignments.js';
 
 /** Per-call options of `send()`. */
@@ -49,7 +49,8 @@ export class ClientKafka extends ClientProxy {
   private readonly replyTopics = new Set<string>();
   private readonly assignments = new ReplyAssignments();
   private readonly missingPartitionDetail = new Map<string, string>();
-  private readonly emits: EmitCoalescer;
+  // Emits and requests share per-topic lanes: many concurrent callers, few produce requests.
+  private readonly produces: ProduceCoalescer;
   private joinedAt = 0;
   private kafka?: Kafka;
   private _consumer?: Consumer;
@@ -61,7 +62,7 @@ export class ClientKafka extends ClientProxy {
     this.settings = resolveOptions(options, 'client');
     this.requestSerializer = (this.settings.serializer as RequestSerializer | undefined) ?? new KafkaRequestSerializer();
     this.responseDeserializer = (this.settings.deserializer as ResponseDeserializer | undefined) ?? new KafkaResponseDeserializer();
-    this.emits = new EmitCoalescer((topicMessages) => this.producer.sendBatch({ ...this.settings.raw.send, topicMessages }), this.settings.emitBatchMaxMessages);
+    this.produces = new ProduceCoalescer((topic, messages) => this.producer.send({ ...this.settings.raw.send, topic, messages }), this.settings.emitBatchMaxMessages);
   }
 
   get consumer(): Consumer {
@@ -163,7 +164,7 @@ export class ClientKafka extends ClientProxy {
   protected async dispatchEvent<T = RecordMetadata[]>(packet: ReadPacket): Promise<T> {
     const topic = this.normalizePattern(packet.pattern);
     const message = await this.requestSerializer.serialize(packet.data, { pattern: topic });
-    return (await this.emits.enqueue(topic, [message])) as T;
+    return (await this.produces.enqueue(topic, [message])) as T;
   }
 
   private async dispatchBatch(topic: string, payloads: unknown[]): Promise<RecordMetadata[]> {
@@ -196,7 +197,7 @@ export class ClientKafka extends ClientProxy {
     message.headers[KafkaHeaders.CORRELATION_ID] = id;
     message.headers[KafkaHeaders.REPLY_TOPIC] = replyTopic;
     message.headers[KafkaHeaders.REPLY_PARTITION] = String(replyPartition);
-    await this.producer.send({ ...this.settings.raw.send, topic, messages: [message] });
+    await this.produces.enqueue(topic, [message]);
   }
 
   private async initialize(): Promise<void> {

@@ -31,8 +31,9 @@ export interface KafkaTransportOptions {
   /** Client: milliseconds a `send()` waits for its reply stream to end (default 30000). */
   requestTimeout?: number;
   /**
-   * Client: most messages one produce request carries when concurrent `emit`s are sent together
-   * (default 500). An emit still completes only when the broker acknowledged it.
+   * Most messages one produce request carries when concurrent messages for one topic are sent
+   * together (default 500): the client's emits and requests, the server's replies. Each still
+   * completes only when the broker acknowledged it; 1 sends every message alone.
    */
   emitBatchMaxMessages?: number;
   /**

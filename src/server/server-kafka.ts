@@ -10,6 +10,7 @@ import { KafkaRequestDeserializer, KafkaRequestSerializer, type IncomingKafkaReq
 import { NO_MESSAGE_HANDLER } from '../constants.js';
 import { KafkaContext } from '../context/kafka.context.js';
 import { NotConnectedError } from '../errors/not-connected.error.js';
+import { ProduceCoalescer } from '../producer/produce-coalescer.js';
 import { KafkaStatus } from '../kafka-status.enum.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
 import { createKafka } from '../options/create-kafka.js';
@@ -46,6 +47,8 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   private readonly replying = new Set<Promise<void>>();
   private closing = new ShutdownSignal();
   private readonly events: EventDispatcher;
+  // Replies to concurrent requests leave in shared produce requests, one lane per reply topic.
+  private readonly replies: ProduceCoalescer;
 
   constructor(options?: KafkaTransportOptions | KafkaMicroserviceOptions) {
     super();
@@ -60,6 +63,11 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       send: this.settings.raw.send,
       closing: () => this.closing,
     });
+    this.replies = new ProduceCoalescer((topic, messages) => {
+      const producer = this.producer;
+      if (!producer) throw new NotConnectedError('The reply producer', 'listen()');
+      return producer.send({ ...this.settings.raw.send, topic, messages });
+    }, this.settings.emitBatchMaxMessages);
   }
 
   /** Keeps RegExp patterns as RegExps (kafkajs subscribes to them), on Nest 11 as on Nest 12. */
@@ -209,8 +217,6 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       if (Number.isInteger(partition) && partition >= 0) message.partition = partition;
       else this.logger.warn(`ignoring invalid ${KafkaHeaders.REPLY_PARTITION} header "${replyPartition}" on a request for ${replyTopic}`);
     }
-    const producer = this.producer;
-    if (!producer) throw new NotConnectedError('The reply producer', 'listen()');
-    await producer.send({ ...this.settings.raw.send, topic: replyTopic, messages: [message] });
+    await this.replies.enqueue(replyTopic, [message]);
   }
 }
