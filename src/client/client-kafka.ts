@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Consumer, Kafka, EachMessagePayload, Producer, RecordMetadata, TopicPartitionOffsetAndMetadata } from 'kafkajs';
-import { connectable, defer, mergeMap, Observable, Subject, throwError } from 'rxjs';
+import { connectable, defer, from, mergeMap, Observable, Subject, throwError } from 'rxjs';
 import { headerText, parseIncomingMessage, type ParsedKafkaMessage } from '../codec/incoming-message.js';
 import { KafkaHeaders } from '../codec/kafka-headers.enum.js';
 import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
@@ -134,6 +134,21 @@ export class ClientKafka extends ClientProxy {
     );
   }
 
+  /**
+   * Like ClientProxy.emit: the event leaves at once, subscribed or not, and the observable yields
+   * the broker's acknowledgement. One promise instead of Nest's defer/connectable/Subject chain,
+   * which took a good share of a busy emitter's CPU.
+   */
+  override emit<TResult = unknown, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
+    if (pattern === null || pattern === undefined || data === null || data === undefined) return throwError(() => new InvalidMessageError());
+    const packet = { pattern, data } as ReadPacket;
+    (this as unknown as { onDispatchHook?: (packet: ReadPacket) => void }).onDispatchHook?.(packet);
+    const sent = this._producer ? this.dispatchEvent<TResult>(packet) : this.connect().then(() => this.dispatchEvent<TResult>(packet));
+    // As with Nest's emit, a failure nobody subscribed to is not an unhandled rejection.
+    sent.catch(() => undefined);
+    return from(sent);
+  }
+
   /** Sends several events to one topic in a single produce request. */
   emitBatch<TInput = unknown>(pattern: unknown, data: { messages: TInput[] }): Observable<RecordMetadata[]> {
     if (pattern === null || pattern === undefined || data === null || data === undefined) return throwError(() => new InvalidMessageError());
@@ -163,7 +178,9 @@ export class ClientKafka extends ClientProxy {
 
   protected async dispatchEvent<T = RecordMetadata[]>(packet: ReadPacket): Promise<T> {
     const topic = this.normalizePattern(packet.pattern);
-    const message = await this.requestSerializer.serialize(packet.data, { pattern: topic });
+    const serialized = this.requestSerializer.serialize(packet.data, { pattern: topic });
+    // Awaiting only a serializer that really is asynchronous saves a turn per message.
+    const message = serialized instanceof Promise ? await serialized : serialized;
     return (await this.produces.enqueue(topic, [message])) as T;
   }
 

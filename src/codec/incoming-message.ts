@@ -12,6 +12,9 @@ export interface ParsedKafkaMessage {
   partition: number;
   size?: number;
   attributes?: number;
+  magicByte?: number;
+  isControlRecord?: boolean;
+  batchContext?: unknown;
 }
 
 /**
@@ -22,8 +25,16 @@ export function parseIncomingMessage(message: KafkaMessage, topic: string, parti
   const headers: Record<string, unknown> = {};
   const rawHeaders: IHeaders = message.headers ?? {};
   for (const name of Object.keys(rawHeaders)) headers[name] = decodeValue(rawHeaders[name]);
+  // Field by field rather than a spread: one object shape for every record keeps this hot path fast.
+  const record = message as KafkaMessage & { magicByte?: number; isControlRecord?: boolean; batchContext?: unknown };
   return {
-    ...message,
+    magicByte: record.magicByte,
+    attributes: record.attributes,
+    timestamp: record.timestamp,
+    offset: record.offset,
+    size: record.size,
+    isControlRecord: record.isControlRecord,
+    batchContext: record.batchContext,
     key: message.key === null || message.key === undefined ? message.key : decodeValue(message.key),
     value: keepBinary ? message.value : decodeValue(message.value),
     headers,

@@ -47,7 +47,7 @@ export class EventDispatcher {
 
   async dispatch(delivery: EventDelivery): Promise<void> {
     const policy = this.policyOf(delivery.handler);
-    const where = `${delivery.topic}[${delivery.partition}]@${delivery.raw.offset}`;
+    const where = () => `${delivery.topic}[${delivery.partition}]@${delivery.raw.offset}`;
     let lastError: unknown;
     for (let attempt = 1; attempt <= policy.attempts; attempt += 1) {
       try {
@@ -58,11 +58,11 @@ export class EventDispatcher {
         lastError = error;
         if (attempt === policy.attempts) break;
         const wait = backoffBefore(policy, attempt);
-        this.deps.logger.warn(`event ${where} failed (try ${attempt} of ${policy.attempts}): ${describeError(error)}; trying again in ${wait} ms`);
+        this.deps.logger.warn(`event ${where()} failed (try ${attempt} of ${policy.attempts}): ${describeError(error)}; trying again in ${wait} ms`);
         await this.deps.closing().race(this.pause(wait, delivery.heartbeat));
       }
     }
-    await this.giveUp(delivery, policy, lastError, where);
+    await this.giveUp(delivery, policy, lastError, where());
   }
 
   /** The dead-letter topic of events on `topic`, or undefined when its handler skips instead. */

@@ -90,6 +90,9 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
 
   /** Exact pattern first, then the first RegExp pattern that matches the topic. */
   override getHandlerByPattern(pattern: string): Handler | null {
+    // A topic name is its own route: skip Nest's JSON.parse attempt, which throws for every plain topic.
+    const direct = (this.messageHandlers as unknown as Map<unknown, Handler>).get(pattern);
+    if (direct) return direct;
     const exact = super.getHandlerByPattern(pattern) as Handler | null;
     if (exact) return exact;
     for (const [registered, handler] of this.messageHandlers as unknown as Map<unknown, Handler>) {
@@ -176,7 +179,9 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     const correlationId = headerText(parsed.headers, KafkaHeaders.CORRELATION_ID);
     const replyTopic = headerText(parsed.headers, KafkaHeaders.REPLY_TOPIC);
     const replyPartition = headerText(parsed.headers, KafkaHeaders.REPLY_PARTITION);
-    const request = await this.requestDeserializer.deserialize(parsed, { channel: topic });
+    const deserialized = this.requestDeserializer.deserialize(parsed, { channel: topic });
+    // Awaiting only a deserializer that really is asynchronous saves a turn per message.
+    const request = deserialized instanceof Promise ? await deserialized : deserialized;
     const context = new KafkaContext(parsed, partition, topic, consumer, heartbeat, producer);
     const handler = this.getHandlerByPattern(request.pattern);
 
