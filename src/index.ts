@@ -17,4 +17,5 @@ export { ReplyTopicNotSubscribedError } from './errors/reply-topic-not-subscribe
 export { ReplyPartitionUnavailableError } from './errors/reply-partition-unavailable.error.js';
 export { ClientClosedError } from './errors/client-closed.error.js';
 export { NotConnectedError } from './errors/not-connected.error.js';
+export { TopicMissingError } from './errors/topic-missing.error.js';
 export { KafkaRetriableException } from './errors/kafka-retriable.exception.js';

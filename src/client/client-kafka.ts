@@ -21,7 +21,7 @@ import { createKafka } from '../options/create-kafka.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { replyPartitionAssigner } from '../reply/reply-partition.assigner.js';
 import { ReplyRouter } from '../reply/reply-router.js';
-import { ensureTopics } from '../topics/ensure-topics.js';
+import { subscribeCreatingMissing } from '../topics/subscribe-creating-missing.js';
 import { producerConfig } from '../options/producer-config.js';
 import { firstGroupJoin } from '../topics/first-group-join.js';
 import { ProduceCoalescer } from '../producer/produce-coalescer.js';
@@ -56,6 +56,8 @@ export class ClientKafka extends ClientProxy {
   private _consumer?: Consumer;
   private _producer?: Producer;
   private initialized?: Promise<void>;
+  // Connected and joined: emit() may skip connect().
+  private ready = false;
 
   constructor(options?: KafkaTransportOptions | KafkaMicroserviceOptions) {
     super();
@@ -110,6 +112,7 @@ export class ClientKafka extends ClientProxy {
     this._producer = undefined;
     this.kafka = undefined;
     this.initialized = undefined;
+    this.ready = false;
     this.assignments.clear();
     await producer?.disconnect();
     await consumer?.disconnect();
@@ -143,7 +146,7 @@ export class ClientKafka extends ClientProxy {
     if (pattern === null || pattern === undefined || data === null || data === undefined) return throwError(() => new InvalidMessageError());
     const packet = { pattern, data } as ReadPacket;
     (this as unknown as { onDispatchHook?: (packet: ReadPacket) => void }).onDispatchHook?.(packet);
-    const sent = this._producer ? this.dispatchEvent<TResult>(packet) : this.connect().then(() => this.dispatchEvent<TResult>(packet));
+    const sent = this.ready ? this.dispatchEvent<TResult>(packet) : this.connect().then(() => this.dispatchEvent<TResult>(packet));
     // As with Nest's emit, a failure nobody subscribed to is not an unhandled rejection.
     sent.catch(() => undefined);
     return from(sent);
@@ -176,12 +179,16 @@ export class ClientKafka extends ClientProxy {
     return this.request(packet, callback, this.settings.requestTimeoutMs);
   }
 
-  protected async dispatchEvent<T = RecordMetadata[]>(packet: ReadPacket): Promise<T> {
-    const topic = this.normalizePattern(packet.pattern);
-    const serialized = this.requestSerializer.serialize(packet.data, { pattern: topic });
-    // Awaiting only a serializer that really is asynchronous saves a turn per message.
-    const message = serialized instanceof Promise ? await serialized : serialized;
-    return (await this.produces.enqueue(topic, [message])) as T;
+  protected dispatchEvent<T = RecordMetadata[]>(packet: ReadPacket): Promise<T> {
+    try {
+      const topic = this.normalizePattern(packet.pattern);
+      const serialized = this.requestSerializer.serialize(packet.data, { pattern: topic });
+      // Not an async function: a busy emitter saves a promise and a turn per event this way.
+      if (serialized instanceof Promise) return serialized.then((message) => this.produces.enqueue(topic, [message])) as Promise<T>;
+      return this.produces.enqueue(topic, [serialized]) as Promise<T>;
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   private async dispatchBatch(topic: string, payloads: unknown[]): Promise<RecordMetadata[]> {
@@ -222,6 +229,11 @@ export class ClientKafka extends ClientProxy {
     this.joinedAt ||= Date.now();
     this.kafka = createKafka(settings, this.logger);
     const producer = this.kafka.producer(producerConfig(settings.raw.producer));
+    // Set at once so that close() after a failed start disconnects it too.
+    this._producer = producer;
+    // The producer connects while the reply consumer joins its group: ready time is the longer of the two.
+    const producerConnected = producer.connect();
+    producerConnected.catch(() => undefined);
     if (!settings.producerOnlyMode) {
       const consumer = this.kafka.consumer({
         partitionAssigners: [replyPartitionAssigner({ joinedAt: this.joinedAt, currentAssignment: () => this.assignments.minimums() })],
@@ -231,12 +243,9 @@ export class ClientKafka extends ClientProxy {
       this._consumer = consumer;
       watchStatus(consumer, producer, this._status$);
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onGroupJoin(consumer, payload.memberAssignment));
-      await consumer.connect();
       const topics = [...this.replyTopics];
-      if (topics.length > 0) {
-        if (settings.createTopics) await ensureTopics(this.kafka, topics, this.logger);
-        await consumer.subscribe({ ...settings.raw.subscribe, topics });
-      }
+      await consumer.connect();
+      if (topics.length > 0) await subscribeCreatingMissing(consumer, this.kafka, { ...settings.raw.subscribe, topics }, settings.createTopics, this.logger);
       const joined = firstGroupJoin(consumer);
       await consumer.run({ ...settings.raw.run, eachMessage: (payload) => this.handleReply(payload) });
       // Requests need a reply partition: wait for the first assignment instead of failing the first send().
@@ -244,8 +253,8 @@ export class ClientKafka extends ClientProxy {
     } else {
       watchStatus(undefined, producer, this._status$);
     }
-    this._producer = producer;
-    await producer.connect();
+    await producerConnected;
+    this.ready = true;
   }
 
   private onGroupJoin(consumer: Consumer, memberAssignment: Record<string, number[]>): void {

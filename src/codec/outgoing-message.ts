@@ -24,7 +24,8 @@ export function isEnvelope(value: unknown): value is Record<string, unknown> {
  * changed: the same object can be sent twice, or logged after sending, as it was.
  */
 export function toOutgoingMessage(payload: unknown): OutgoingKafkaMessage {
-  const envelope: Record<string, unknown> = isEnvelope(payload) ? { ...payload } : { value: payload };
+  if (!isEnvelope(payload)) return { value: encodeValue(payload), headers: {} };
+  const envelope: Record<string, unknown> = { ...payload };
   const message = { ...envelope, value: encodeValue(envelope.value) } as OutgoingKafkaMessage;
   if (envelope.key !== null && envelope.key !== undefined) message.key = encodeValue(envelope.key);
   message.headers = { ...((envelope.headers as IHeaders | undefined) ?? {}) };

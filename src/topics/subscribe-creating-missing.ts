@@ -1,0 +1,26 @@
+import type { Logger } from '@nestjs/common';
+import type { Consumer, ConsumerSubscribeTopics, Kafka } from 'kafkajs';
+import { TopicMissingError } from '../errors/topic-missing.error.js';
+import { ensureTopics } from './ensure-topics.js';
+
+function isUnknownTopic(error: unknown): boolean {
+  return (error as { type?: string } | null)?.type === 'UNKNOWN_TOPIC_OR_PARTITION';
+}
+
+/**
+ * Subscribes, and only when the broker does not know a topic creates the missing ones and subscribes
+ * again. Topics usually exist, so the usual start skips the admin connection and its round trips.
+ * KRaft answers a subscription to a topic it is still auto-creating with the same error, which
+ * kafkajs does not retry: that case takes the creating path too.
+ */
+export async function subscribeCreatingMissing(consumer: Consumer, kafka: Kafka, subscription: ConsumerSubscribeTopics & { topics: string[] }, createTopics: boolean, logger: Logger): Promise<void> {
+  try {
+    await consumer.subscribe(subscription);
+    return;
+  } catch (error) {
+    if (!isUnknownTopic(error)) throw error;
+    if (!createTopics) throw new TopicMissingError(subscription.topics, error);
+  }
+  await ensureTopics(kafka, subscription.topics, logger);
+  await consumer.subscribe(subscription);
+}
