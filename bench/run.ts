@@ -11,17 +11,36 @@ import { eventRows, memoryRows, readyTimeRows, requestReplyRows, scaleOutRows, s
 /**
  * `npm run bench`: every scenario for this transport and its baselines in one run, on one broker,
  * then bench/results/latest.json, latest.svg and a Markdown table. Sizes: bench/sizes.ts
- * (BENCH_PROFILE=smoke|full|long); BENCH_OUT moves the results folder.
+ * (BENCH_PROFILE=smoke|full|long); BENCH_ONLY picks scenarios; BENCH_OUT moves the results folder.
  */
+const SCENARIOS = {
+  events: eventRows,
+  'request-reply': requestReplyRows,
+  'ready-time': readyTimeRows,
+  memory: memoryRows,
+  'scale-out': scaleOutRows,
+  'steady-stream': steadyStreamRows,
+};
+
+/** BENCH_ONLY=memory,steady-stream runs just those scenarios. */
+function onlyScenarios(): string[] | undefined {
+  const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = only?.filter((name) => !(name in SCENARIOS));
+  if (unknown?.length) throw new Error(`BENCH_ONLY: unknown scenario(s) ${unknown.join(', ')}; choose from ${Object.keys(SCENARIOS).join(', ')}`);
+  return only?.length ? only : undefined;
+}
+
 async function main(): Promise<void> {
   const sizes = benchSizes();
+  const only = onlyScenarios();
   const outDir = process.env.BENCH_OUT ?? join('bench', 'results');
   const progress = (line: string) => console.log(line);
   const cluster = await startKafka({ log: (line) => console.log(`[kafka] ${line}`) });
   const rows: Row[] = [];
   const started = Date.now();
   try {
-    for (const scenario of [eventRows, requestReplyRows, readyTimeRows, memoryRows, scaleOutRows, steadyStreamRows]) {
+    for (const [name, scenario] of Object.entries(SCENARIOS)) {
+      if (only && !only.includes(name)) continue;
       rows.push(...(await scenario(cluster.brokers, sizes, progress)));
     }
   } finally {
