@@ -4,7 +4,7 @@ const WIDTH = 980;
 const LABEL_WIDTH = 430;
 const BAR_HEIGHT = 12;
 const ROW_HEIGHT = 34;
-const TOP = 56;
+const TOP = 84;
 const COLORS = { vs_builtin: '#2f6fb3', vs_kafkajs: '#e08a1e' } as const;
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -16,8 +16,9 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 export function ratioChart(rows: Row[], subtitle: string): string {
   const charted = rows.filter((r) => r.vs_builtin !== undefined || r.vs_kafkajs !== undefined);
   const largest = Math.max(2, ...charted.flatMap((r) => [r.vs_builtin ?? 0, r.vs_kafkajs ?? 0, ...(r.goals ?? []).map((goal) => goal.atLeast ?? 0)]));
-  const scaleMax = Math.ceil(largest);
-  const plotWidth = WIDTH - LABEL_WIDTH - 70;
+  // Headroom past the largest ratio or goal, so bars and marks never sit on the edge.
+  const scaleMax = Math.ceil(largest * 1.1);
+  const plotWidth = WIDTH - LABEL_WIDTH - 40;
   const x = (value: number) => LABEL_WIDTH + (Math.min(value, scaleMax) / scaleMax) * plotWidth;
   const height = TOP + charted.length * ROW_HEIGHT + 40;
   const parts: string[] = [
@@ -47,7 +48,7 @@ export function ratioChart(rows: Row[], subtitle: string): string {
       parts.push(`<line x1="${gx}" y1="${y + slot * (BAR_HEIGHT + 2) - 3}" x2="${gx}" y2="${y + slot * (BAR_HEIGHT + 2) + BAR_HEIGHT + 3}" stroke="${goal.met ? '#2a9d3a' : '#c0392b'}" stroke-width="3"/>`);
     }
   });
-  const legendY = TOP - 14;
+  const legendY = 60;
   parts.push(`<rect x="${LABEL_WIDTH}" y="${legendY - 9}" width="10" height="10" fill="${COLORS.vs_builtin}"/><text x="${LABEL_WIDTH + 14}" y="${legendY}">vs built-in Transport.KAFKA</text>`);
   parts.push(`<rect x="${LABEL_WIDTH + 190}" y="${legendY - 9}" width="10" height="10" fill="${COLORS.vs_kafkajs}"/><text x="${LABEL_WIDTH + 204}" y="${legendY}">vs raw kafkajs</text>`);
   parts.push(`<text x="${LABEL_WIDTH + 310}" y="${legendY}" fill="#555">goal mark: green met, red not met</text>`);

@@ -33,6 +33,8 @@ export interface RowInput {
   builtin?: Spread;
   ceiling?: Spread;
   goals?: Omit<Goal, 'met'>[];
+  /** False where figures near zero make a ratio meaningless (leftover memory). */
+  compare?: boolean;
 }
 
 /** Median against median; none where a median is 0 or less (a ratio of nothing says nothing). */
@@ -43,11 +45,12 @@ function ratio(ours: Spread, other: Spread | undefined, lowerIsBetter: boolean):
 
 export function row(input: RowInput): Row {
   const lowerIsBetter = input.lowerIsBetter ?? false;
+  const { compare = true, ...figures } = input;
   const result: Row = {
-    ...input,
+    ...figures,
     lowerIsBetter,
-    vs_kafkajs: ratio(input.ours, input.kafkajs, lowerIsBetter),
-    vs_builtin: ratio(input.ours, input.builtin, lowerIsBetter),
+    vs_kafkajs: compare ? ratio(input.ours, input.kafkajs, lowerIsBetter) : undefined,
+    vs_builtin: compare ? ratio(input.ours, input.builtin, lowerIsBetter) : undefined,
   };
   result.goals = input.goals?.map((goal) => {
     const value = goal.ratio ? result[goal.ratio] : undefined;

@@ -18,6 +18,13 @@ describe('bench report rows', () => {
     expect(leftover.vs_builtin).toBeUndefined();
   });
 
+  it('gives no ratio for a row that asks for none, and keeps its figures', () => {
+    const leftover = row({ name: 'heap left', unit: 'MiB', lowerIsBetter: true, ours: spread([0.1]), builtin: spread([0.3]), compare: false });
+    expect(leftover.vs_builtin).toBeUndefined();
+    expect(leftover.builtin?.median).toBe(0.3);
+    expect(leftover).not.toHaveProperty('compare');
+  });
+
   it('marks each goal met or not from the ratio it names, or from ours alone', () => {
     const events = row({
       name: 'events',
