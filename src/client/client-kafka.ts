@@ -21,6 +21,7 @@ import { createKafka } from '../options/create-kafka.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { replyPartitionAssigner } from '../reply/reply-partition.assigner.js';
 import { ReplyRouter } from '../reply/reply-router.js';
+import { ensureTopics } from '../topics/ensure-topics.js';
 import { subscribeCreatingMissing } from '../topics/subscribe-creating-missing.js';
 import { producerConfig } from '../options/producer-config.js';
 import { firstGroupJoin } from '../topics/first-group-join.js';
@@ -244,8 +245,14 @@ export class ClientKafka extends ClientProxy {
       watchStatus(consumer, producer, this._status$);
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onGroupJoin(consumer, payload.memberAssignment));
       const topics = [...this.replyTopics];
+      // Created before the first metadata request names them: asking for a missing topic makes the
+      // broker auto-create it, and kafkajs logs the race as errors a user should not have to read.
+      const created = topics.length > 0 && settings.createTopics ? ensureTopics(this.kafka, topics, this.logger) : undefined;
       await consumer.connect();
-      if (topics.length > 0) await subscribeCreatingMissing(consumer, this.kafka, { ...settings.raw.subscribe, topics }, settings.createTopics, this.logger);
+      if (topics.length > 0) {
+        await created;
+        await subscribeCreatingMissing(consumer, this.kafka, { ...settings.raw.subscribe, topics }, settings.createTopics, this.logger);
+      }
       const joined = firstGroupJoin(consumer);
       await consumer.run({ ...settings.raw.run, eachMessage: (payload) => this.handleReply(payload) });
       // Requests need a reply partition: wait for the first assignment instead of failing the first send().

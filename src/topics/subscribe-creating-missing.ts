@@ -8,8 +8,8 @@ function isUnknownTopic(error: unknown): boolean {
 }
 
 /**
- * Subscribes, and only when the broker does not know a topic creates the missing ones and subscribes
- * again. Topics usually exist, so the usual start skips the admin connection and its round trips.
+ * Subscribes; when the broker does not know a topic, creates the missing ones and subscribes again,
+ * or, when creating is not allowed, fails with TopicMissingError naming the topics and the option.
  * KRaft answers a subscription to a topic it is still auto-creating with the same error, which
  * kafkajs does not retry: that case takes the creating path too.
  */
