@@ -36,9 +36,16 @@ export function checkJava(javaCommand: string): void {
   }
 }
 
-/** A Kafka's cluster id: 16 random bytes in URL-safe base64 without padding. */
-export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A Kafka cluster id: 16 random bytes in URL-safe base64 without padding, never starting with `-`
+ * (the storage tool would read such an id as an option and refuse to format; Kafka's own
+ * Uuid.randomUuid() skips those ids for the same reason). `random` is for tests.
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /**
