@@ -16,6 +16,7 @@ import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options
 import { createKafka } from '../options/create-kafka.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { ensureTopics } from '../topics/ensure-topics.js';
+import { subscribeCreatingMissing } from '../topics/subscribe-creating-missing.js';
 import { producerConfig } from '../options/producer-config.js';
 import { firstGroupJoin } from '../topics/first-group-join.js';
 import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
@@ -163,7 +164,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       await ensureTopics(this.kafka, [...named, ...deadLetterTopics.filter((topic): topic is string => topic !== undefined)], this.logger);
     }
     if (topics.length === 0) return;
-    await this.consumer.subscribe({ ...raw.subscribe, topics });
+    await subscribeCreatingMissing(this.consumer, this.kafka, { ...raw.subscribe, topics }, settings.createTopics, this.logger);
     const joined = firstGroupJoin(this.consumer);
     await this.consumer.run({ ...raw.run, eachMessage: (payload) => this.handleMessage(payload) });
     // listen() resolves once the group has given this server its partitions, not before.

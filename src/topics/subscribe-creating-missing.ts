@@ -13,14 +13,16 @@ function isUnknownTopic(error: unknown): boolean {
  * KRaft answers a subscription to a topic it is still auto-creating with the same error, which
  * kafkajs does not retry: that case takes the creating path too.
  */
-export async function subscribeCreatingMissing(consumer: Consumer, kafka: Kafka, subscription: ConsumerSubscribeTopics & { topics: string[] }, createTopics: boolean, logger: Logger): Promise<void> {
+export async function subscribeCreatingMissing(consumer: Consumer, kafka: Kafka, subscription: ConsumerSubscribeTopics, createTopics: boolean, logger: Logger): Promise<void> {
+  // RegExp subscriptions match what exists; only named topics can be missing or created.
+  const named = subscription.topics.filter((topic): topic is string => typeof topic === 'string');
   try {
     await consumer.subscribe(subscription);
     return;
   } catch (error) {
     if (!isUnknownTopic(error)) throw error;
-    if (!createTopics) throw new TopicMissingError(subscription.topics, error);
+    if (!createTopics) throw new TopicMissingError(named, error);
   }
-  await ensureTopics(kafka, subscription.topics, logger);
+  await ensureTopics(kafka, named, logger);
   await consumer.subscribe(subscription);
 }

@@ -1,4 +1,8 @@
-import { ClientKafka, TopicMissingError } from '../../src/index.js';
+import 'reflect-metadata';
+import { Controller, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MessagePattern, type MicroserviceOptions } from '@nestjs/microservices';
+import { ClientKafka, ServerKafka, TopicMissingError } from '../../src/index.js';
 import { uniqueGroupId, uniqueTopic } from '../../src/testing/index.js';
 import { testBrokers, testKafka } from '../support/test-kafka.js';
 
@@ -37,5 +41,29 @@ describe('reply topics at connect()', () => {
     expect((failure as TopicMissingError).message).toContain(`${pattern}.reply`);
     expect((failure as TopicMissingError).message).toContain('createTopics');
     expect((failure as TopicMissingError).code).toBe('KAFKA_TOPIC_MISSING');
+  });
+});
+
+describe('request topics at listen()', () => {
+  it('fail listen() with TopicMissingError naming the topic when createTopics is false', async () => {
+    const topic = uniqueTopic('server-not-allowed');
+    @Controller()
+    class Handlers {
+      @MessagePattern(topic)
+      answer() {
+        return 'never';
+      }
+    }
+    @Module({ controllers: [Handlers] })
+    class HandlersModule {}
+    const server = new ServerKafka({ client: { brokers: testBrokers() }, consumer: { groupId: uniqueGroupId('server-topics') }, createTopics: false });
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(HandlersModule, { strategy: server, logger: false });
+    const failure = await app.listen().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await app.close();
+    expect(failure).toBeInstanceOf(TopicMissingError);
+    expect((failure as TopicMissingError).topics).toEqual([topic]);
   });
 });
