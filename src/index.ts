@@ -18,4 +18,5 @@ export { ReplyPartitionUnavailableError } from './errors/reply-partition-unavail
 export { ClientClosedError } from './errors/client-closed.error.js';
 export { NotConnectedError } from './errors/not-connected.error.js';
 export { TopicMissingError } from './errors/topic-missing.error.js';
+export { UnacknowledgedMessagesError } from './errors/unacknowledged-messages.error.js';
 export { KafkaRetriableException } from './errors/kafka-retriable.exception.js';

@@ -26,6 +26,7 @@ import { subscribeCreatingMissing } from '../topics/subscribe-creating-missing.j
 import { producerConfig } from '../options/producer-config.js';
 import { firstGroupJoin } from '../topics/first-group-join.js';
 import { ProduceCoalescer } from '../producer/produce-coalescer.js';
+import { AcknowledgedSender } from '../producer/acknowledged-sender.js';
 import { ReplyAssignments } from './reply-assignments.js';
 
 /** Per-call options of `send()`. */
@@ -52,6 +53,7 @@ export class ClientKafka extends ClientProxy {
   private readonly missingPartitionDetail = new Map<string, string>();
   // Emits and requests share per-topic lanes: many concurrent callers, few produce requests.
   private readonly produces: ProduceCoalescer;
+  private readonly sender: AcknowledgedSender;
   private joinedAt = 0;
   private kafka?: Kafka;
   private _consumer?: Consumer;
@@ -65,7 +67,8 @@ export class ClientKafka extends ClientProxy {
     this.settings = resolveOptions(options, 'client');
     this.requestSerializer = (this.settings.serializer as RequestSerializer | undefined) ?? new KafkaRequestSerializer();
     this.responseDeserializer = (this.settings.deserializer as ResponseDeserializer | undefined) ?? new KafkaResponseDeserializer();
-    this.produces = new ProduceCoalescer((topic, messages) => this.producer.send({ ...this.settings.raw.send, topic, messages }), this.settings.emitBatchMaxMessages);
+    this.sender = new AcknowledgedSender(() => this.producer, this.settings.raw.send, this.logger);
+    this.produces = new ProduceCoalescer((topic, messages) => this.sender.send(topic, messages), this.settings.emitBatchMaxMessages);
   }
 
   get consumer(): Consumer {
@@ -195,7 +198,7 @@ export class ClientKafka extends ClientProxy {
   private async dispatchBatch(topic: string, payloads: unknown[]): Promise<RecordMetadata[]> {
     if (payloads.length === 0) return [];
     const messages = await Promise.all(payloads.map((payload) => this.requestSerializer.serialize(payload, { pattern: topic })));
-    return this.producer.send({ ...this.settings.raw.send, topic, messages });
+    return this.sender.send(topic, messages);
   }
 
   private request(packet: ReadPacket, callback: (packet: WritePacket) => void, timeoutMs: number): () => void {
@@ -229,7 +232,7 @@ export class ClientKafka extends ClientProxy {
     const { settings } = this;
     this.joinedAt ||= Date.now();
     this.kafka = createKafka(settings, this.logger);
-    const producer = this.kafka.producer(producerConfig(settings.raw.producer));
+    const producer = this.kafka.producer(producerConfig(settings.raw.producer, this.sender.pins));
     // Set at once so that close() after a failed start disconnects it too.
     this._producer = producer;
     // The producer connects while the reply consumer joins its group: ready time is the longer of the two.

@@ -1,11 +1,12 @@
 import type { Logger } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
-import type { KafkaMessage, Producer, ProducerRecord } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { deadLetterMessage, describeError } from '../codec/dead-letter-headers.js';
 import type { IncomingKafkaRequest } from '../codec/request.codec.js';
 import type { KafkaContext } from '../context/kafka.context.js';
 import type { EventRetryOptions } from '../options/kafka-options.interface.js';
+import type { AcknowledgedSender } from '../producer/acknowledged-sender.js';
 import { backoffBefore, resolveEventRetry, type EventRetryPolicy } from './event-retry-policy.js';
 import type { ShutdownSignal } from './shutdown-signal.js';
 
@@ -26,8 +27,7 @@ export interface EventDispatcherDeps {
   logger: Logger;
   groupId: string;
   policy: EventRetryPolicy;
-  producer: () => Producer | undefined;
-  send: Omit<ProducerRecord, 'topic' | 'messages'> | undefined;
+  sender: AcknowledgedSender;
   closing: () => ShutdownSignal;
 }
 
@@ -83,10 +83,8 @@ export class EventDispatcher {
       return;
     }
     const deadLetterTopic = `${delivery.topic}${policy.deadLetterSuffix}`;
-    const producer = this.deps.producer();
-    if (!producer) throw error;
     const message = deadLetterMessage(delivery.raw, { topic: delivery.topic, partition: delivery.partition, groupId: this.deps.groupId, error, attempts: policy.attempts });
-    await producer.send({ ...this.deps.send, topic: deadLetterTopic, messages: [message] });
+    await this.deps.sender.send(deadLetterTopic, [message]);
     this.deps.logger.error(`event ${where} moved to ${deadLetterTopic} after ${policy.attempts} failed tries: ${describeError(error)}`);
   }
 

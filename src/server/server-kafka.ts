@@ -11,6 +11,7 @@ import { NO_MESSAGE_HANDLER } from '../constants.js';
 import { KafkaContext } from '../context/kafka.context.js';
 import { NotConnectedError } from '../errors/not-connected.error.js';
 import { ProduceCoalescer } from '../producer/produce-coalescer.js';
+import { AcknowledgedSender } from '../producer/acknowledged-sender.js';
 import { KafkaStatus } from '../kafka-status.enum.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
 import { createKafka } from '../options/create-kafka.js';
@@ -50,25 +51,29 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   private readonly events: EventDispatcher;
   // Replies to concurrent requests leave in shared produce requests, one lane per reply topic.
   private readonly replies: ProduceCoalescer;
+  private readonly sender: AcknowledgedSender;
 
   constructor(options?: KafkaTransportOptions | KafkaMicroserviceOptions) {
     super();
     this.settings = resolveOptions(options, 'server');
     this.replySerializer = (this.settings.serializer as typeof this.replySerializer | undefined) ?? new KafkaRequestSerializer();
     this.requestDeserializer = (this.settings.deserializer as typeof this.requestDeserializer | undefined) ?? new KafkaRequestDeserializer();
+    this.sender = new AcknowledgedSender(
+      () => {
+        if (!this.producer) throw new NotConnectedError('The reply producer', 'listen()');
+        return this.producer;
+      },
+      this.settings.raw.send,
+      this.logger,
+    );
     this.events = new EventDispatcher({
       logger: this.logger,
       groupId: this.settings.groupId,
       policy: resolveEventRetry(DEFAULT_EVENT_RETRY, this.settings.raw.eventRetry, 'eventRetry'),
-      producer: () => this.producer,
-      send: this.settings.raw.send,
+      sender: this.sender,
       closing: () => this.closing,
     });
-    this.replies = new ProduceCoalescer((topic, messages) => {
-      const producer = this.producer;
-      if (!producer) throw new NotConnectedError('The reply producer', 'listen()');
-      return producer.send({ ...this.settings.raw.send, topic, messages });
-    }, this.settings.emitBatchMaxMessages);
+    this.replies = new ProduceCoalescer((topic, messages) => this.sender.send(topic, messages), this.settings.emitBatchMaxMessages);
   }
 
   /** Keeps RegExp patterns as RegExps (kafkajs subscribes to them), on Nest 11 as on Nest 12. */
@@ -150,7 +155,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     const raw = settings.raw;
     this.kafka = createKafka(settings, this.logger);
     this.consumer = this.kafka.consumer({ ...settings.consumer, groupId: settings.groupId });
-    this.producer = this.kafka.producer(producerConfig(raw.producer));
+    this.producer = this.kafka.producer(producerConfig(raw.producer, this.sender.pins));
     watchStatus(this.consumer, this.producer, this._status$);
     await this.consumer.connect();
     await this.producer.connect();

@@ -135,6 +135,15 @@ export class KafkaNode {
     await rm(join(this.home, 'kafka.pid'), { force: true });
   }
 
+  /** Ends the process at once with SIGKILL, as a crash would, and resolves when it is gone. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.kill('SIGKILL');
+    await this.exited;
+    await rm(join(this.home, 'kafka.pid'), { force: true });
+  }
+
   /** For `process.on('exit')`, where nothing asynchronous runs any more. */
   killNow(): void {
     this.child?.kill('SIGKILL');

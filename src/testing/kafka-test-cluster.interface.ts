@@ -6,6 +6,8 @@ export interface KafkaTestNode {
   readonly running: boolean;
   /** Stops this node's process; its data stays for `start()`. */
   stop(): Promise<void>;
+  /** Ends this node's process with SIGKILL (a crash: no clean shutdown); its data stays for `start()`. */
+  kill(): Promise<void>;
   /** Starts a stopped node again on the same ports and data. */
   start(): Promise<void>;
   restart(): Promise<void>;

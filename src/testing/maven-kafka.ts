@@ -118,6 +118,7 @@ export async function startMavenKafka(options: MavenKafkaOptions): Promise<Kafka
       return node.running;
     },
     stop: () => node.stop(),
+    kill: () => node.kill(),
     start: async () => {
       await node.start();
       await waitForBrokers([node.broker], { expectedBrokers: 1, timeoutMs: options.startTimeoutMs });

@@ -1,0 +1,96 @@
+import { Logger } from '@nestjs/common';
+import { Partitioners, type Message, type PartitionerArgs, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
+import { UnacknowledgedMessagesError } from '../../../src/errors/unacknowledged-messages.error.js';
+import { AcknowledgedSender } from '../../../src/producer/acknowledged-sender.js';
+
+const PARTITIONS: PartitionerArgs['partitionMetadata'] = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], partitionErrorCode: 0 }));
+
+/**
+ * A producer that partitions as kafkajs does (its partitioner asked on every attempt) and stores
+ * what it sends, but leaves out of its answer, and does not store, the partitions `dropped` names
+ * for a given send: what kafkajs 2.2.4 does when a partition's leader moves mid-send.
+ */
+function flakyProducer(sender: () => AcknowledgedSender, dropped: (sendNumber: number) => number[]) {
+  const stored = new Map<number, unknown[]>();
+  const sends: ProducerRecord[] = [];
+  let partitioner: ((args: PartitionerArgs) => number) | undefined;
+  const producer = {
+    send: async (record: ProducerRecord): Promise<RecordMetadata[]> => {
+      partitioner ??= sender().pins.wrap(Partitioners.DefaultPartitioner)();
+      sends.push(record);
+      const skip = dropped(sends.length);
+      // Partitioned twice, as a retried kafkajs send does: keyless messages would move without a pin.
+      for (const message of record.messages) partitioner({ topic: record.topic, partitionMetadata: PARTITIONS, message });
+      const byPartition = new Map<number, Message[]>();
+      for (const message of record.messages) {
+        const partition = partitioner({ topic: record.topic, partitionMetadata: PARTITIONS, message });
+        byPartition.set(partition, [...(byPartition.get(partition) ?? []), message]);
+      }
+      const answered = [...byPartition.keys()].filter((partition) => !skip.includes(partition));
+      for (const partition of answered) stored.set(partition, [...(stored.get(partition) ?? []), ...byPartition.get(partition)!.map((m) => m.value)]);
+      return answered.map((partition) => ({ topicName: record.topic, partition, errorCode: 0 }));
+    },
+  } as unknown as Producer;
+  return { producer, stored, sends };
+}
+
+const numbered = (count: number): Message[] => Array.from({ length: count }, (_, n) => ({ value: String(n) }));
+const allStored = (stored: Map<number, unknown[]>) => [...stored.values()].flat().map(Number).sort((a, b) => a - b);
+/** Keeps warnings instead of printing them. */
+class RecordingLogger extends Logger {
+  readonly warnings: string[] = [];
+  override warn(message: unknown): void {
+    this.warnings.push(String(message));
+  }
+}
+const quietLogger = () => {
+  const logger = new RecordingLogger('test');
+  return { logger, warnings: logger.warnings };
+};
+
+describe('AcknowledgedSender', () => {
+  it('sends again, to the same partition, the messages of a partition missing from the broker\'s answer', async () => {
+    const { logger, warnings } = quietLogger();
+    const fake = flakyProducer(() => sender, (sendNumber) => (sendNumber === 1 ? [0] : []));
+    const sender = new AcknowledgedSender(() => fake.producer, undefined, logger);
+
+    const metadata = await sender.send('orders', numbered(30));
+
+    expect(allStored(fake.stored)).toEqual(Array.from({ length: 30 }, (_, n) => n));
+    expect(fake.sends.map((record) => record.messages.length)).toEqual([30, 10]);
+    // Exactly the dropped partition's messages went again, and landed where they were first meant to.
+    expect(fake.stored.get(0)).toEqual(fake.sends[1].messages.map((message) => message.value));
+    expect(new Set(metadata.map((entry) => entry.partition))).toEqual(new Set([0, 1, 2]));
+    expect(warnings).toEqual([expect.stringContaining('lacked partition(s) 0')]);
+  });
+
+  it('asks for acks from all in-sync replicas unless the user chose otherwise', async () => {
+    const fake = flakyProducer(() => sender, () => []);
+    const sender = new AcknowledgedSender(() => fake.producer, { timeout: 1000 }, quietLogger().logger);
+    await sender.send('orders', numbered(1));
+    expect(fake.sends[0]).toMatchObject({ acks: -1, timeout: 1000 });
+  });
+
+  it('fails with UnacknowledgedMessagesError, naming topic and partition, when a partition is never acknowledged', async () => {
+    expect.assertions(3);
+    const fake = flakyProducer(() => sender, () => [2]);
+    const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger);
+    try {
+      await sender.send('orders', numbered(6));
+    } catch (error) {
+      expect(error).toBeInstanceOf(UnacknowledgedMessagesError);
+      expect((error as UnacknowledgedMessagesError).message).toContain('2 message(s) to "orders" partition(s) 2');
+      expect(fake.sends).toHaveLength(5);
+    }
+  });
+
+  it('repartitions a message object sent again later, once its earlier send settled', async () => {
+    const fake = flakyProducer(() => sender, () => []);
+    const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger);
+    const message: Message = { value: 'again' };
+    await sender.send('orders', [message]);
+    expect(sender.pins.partitionOf(message)).toBeUndefined();
+    await sender.send('orders', [message]);
+    expect([...fake.stored.values()].filter((values) => values.length > 0)).toHaveLength(2);
+  });
+});
