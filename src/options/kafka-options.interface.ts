@@ -27,6 +27,13 @@ export interface KafkaTransportOptions {
    * partition moves on. A handler can override it: `@EventPattern('topic', { eventRetry: { ... } })`.
    */
   eventRetry?: EventRetryOptions;
+  /**
+   * Server: milliseconds a handler may run (default 30000; `false`: no bound). Past it the transport
+   * stops waiting, so one stuck handler cannot stop the consumer: a request gets a
+   * HandlerTimeoutError reply, an event is tried again under `eventRetry`, and a warning is logged.
+   * The handler's own work is not cancelled. Per handler: `@MessagePattern('topic', { handlerTimeout })`.
+   */
+  handlerTimeout?: number | false;
 
   /** Client: milliseconds a `send()` waits for its reply stream to end (default 30000). */
   requestTimeout?: number;

@@ -9,6 +9,8 @@ import type { EventRetryOptions } from '../options/kafka-options.interface.js';
 import type { AcknowledgedSender } from '../producer/acknowledged-sender.js';
 import { backoffBefore, resolveEventRetry, type EventRetryPolicy } from './event-retry-policy.js';
 import type { ShutdownSignal } from './shutdown-signal.js';
+import { withinTimeout, type HandlerTimeouts } from './handler-timeout.js';
+import { HandlerTimeoutError } from '../errors/handler-timeout.error.js';
 
 type EventHandler = MessageHandler & { extras?: { eventRetry?: EventRetryOptions } };
 
@@ -28,6 +30,7 @@ export interface EventDispatcherDeps {
   groupId: string;
   policy: EventRetryPolicy;
   sender: AcknowledgedSender;
+  timeouts: HandlerTimeouts;
   closing: () => ShutdownSignal;
 }
 
@@ -51,7 +54,8 @@ export class EventDispatcher {
     let lastError: unknown;
     for (let attempt = 1; attempt <= policy.attempts; attempt += 1) {
       try {
-        await this.deps.closing().race(this.runOnce(delivery));
+        const timeoutMs = this.deps.timeouts.of(delivery.handler, delivery.request.pattern);
+        await this.deps.closing().race(withinTimeout(this.runOnce(delivery), timeoutMs, () => new HandlerTimeoutError(delivery.request.pattern, timeoutMs!)));
         return;
       } catch (error) {
         if (this.isClosing(error)) throw error;

@@ -14,6 +14,8 @@ export interface PublishedReplies {
   handled: Promise<void>;
   /** Settles once every reply of the stream was produced (or failed to be, which is reported). */
   sent: Promise<void>;
+  /** Stops the handler's stream and ends the replies with `err`, unless the stream already ended. */
+  abort: (err: unknown) => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export function publishReplyStream(
 ): PublishedReplies {
   let markHandled!: () => void;
   let refuse!: (error: unknown) => void;
+  let abort!: (err: unknown) => void;
   const handled = new Promise<void>((resolve, reject) => {
     markHandled = resolve;
     refuse = reject;
@@ -42,6 +45,7 @@ export function publishReplyStream(
     const queue: ReplyPacket[] = [];
     let draining: Promise<void> | undefined;
     let emitted = false;
+    let ended = false;
 
     const drain = async () => {
       await new Promise((tick) => process.nextTick(tick));
@@ -62,6 +66,7 @@ export function publishReplyStream(
       draining ??= drain();
     };
     const finish = () => {
+      ended = true;
       schedule({ isDisposed: true });
       void (async () => {
         while (draining) await draining;
@@ -78,6 +83,7 @@ export function publishReplyStream(
       },
       error: (err: unknown) => {
         if (err instanceof KafkaRetriableException && !emitted) {
+          ended = true;
           refuse(err);
           resolve();
           return;
@@ -96,6 +102,13 @@ export function publishReplyStream(
       untrack = track(subscription);
       subscription.add(() => untrack());
     }
+    abort = (err: unknown) => {
+      if (ended) return;
+      subscription.unsubscribe();
+      markHandled();
+      schedule({ err });
+      finish();
+    };
   });
-  return { handled, sent };
+  return { handled, sent, abort };
 }

@@ -25,6 +25,8 @@ import { watchStatus } from '../kafka-status.listeners.js';
 import { EventDispatcher } from './event-dispatcher.js';
 import { DEFAULT_EVENT_RETRY, resolveEventRetry } from './event-retry-policy.js';
 import { ServerClosingError, ShutdownSignal } from './shutdown-signal.js';
+import { DEFAULT_HANDLER_TIMEOUT_MS, HandlerTimeouts, resolveHandlerTimeout } from './handler-timeout.js';
+import { HandlerTimeoutError } from '../errors/handler-timeout.error.js';
 
 type Handler = MessageHandler & { isEventHandler?: boolean };
 
@@ -52,12 +54,14 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   // Replies to concurrent requests leave in shared produce requests, one lane per reply topic.
   private readonly replies: ProduceCoalescer;
   private readonly sender: AcknowledgedSender;
+  private readonly timeouts: HandlerTimeouts;
 
   constructor(options?: KafkaTransportOptions | KafkaMicroserviceOptions) {
     super();
     this.settings = resolveOptions(options, 'server');
     this.replySerializer = (this.settings.serializer as typeof this.replySerializer | undefined) ?? new KafkaRequestSerializer();
     this.requestDeserializer = (this.settings.deserializer as typeof this.requestDeserializer | undefined) ?? new KafkaRequestDeserializer();
+    this.timeouts = new HandlerTimeouts(resolveHandlerTimeout(this.settings.raw.handlerTimeout, DEFAULT_HANDLER_TIMEOUT_MS, 'handlerTimeout'));
     this.sender = new AcknowledgedSender(
       () => {
         if (!this.producer) throw new NotConnectedError('The reply producer', 'listen()');
@@ -71,6 +75,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       groupId: this.settings.groupId,
       policy: resolveEventRetry(DEFAULT_EVENT_RETRY, this.settings.raw.eventRetry, 'eventRetry'),
       sender: this.sender,
+      timeouts: this.timeouts,
       closing: () => this.closing,
     });
     this.replies = new ProduceCoalescer((topic, messages) => this.sender.send(topic, messages), this.settings.emitBatchMaxMessages);
@@ -162,6 +167,8 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
 
     const handlers = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>)];
     const topics = handlers.map(([topic]) => topic);
+    // Bad handler extras fail listen(), not the first message: timeouts here, eventRetry just below.
+    for (const [topic, handler] of handlers) this.timeouts.of(handler, String(topic));
     // Resolving each event handler's dead-letter topic also checks its eventRetry extras, at start-up.
     const deadLetterTopics = handlers.flatMap(([topic, handler]) => (typeof topic === 'string' && handler.isEventHandler ? [this.events.deadLetterTopic(topic, handler)] : []));
     if (settings.createTopics) {
@@ -205,7 +212,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       return;
     }
     const response$ = this.transformToObservable(handler(request.data, context)) as Observable<unknown>;
-    const { handled, sent } = publishReplyStream(
+    const { handled, sent, abort } = publishReplyStream(
       response$,
       reply,
       (error) => this.logger.error(`reply to ${replyTopic} (correlation id ${correlationId}) could not be produced: ${(error as Error).message}`),
@@ -214,9 +221,22 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
         return () => this.running.delete(subscription);
       },
     );
+    const timeoutMs = this.timeouts.of(handler, request.pattern);
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.abandon(abort, request.pattern, timeoutMs, `${topic}[${partition}]@${message.offset}`), timeoutMs);
     this.replying.add(sent);
-    void sent.finally(() => this.replying.delete(sent));
+    void sent.finally(() => {
+      clearTimeout(timer);
+      this.replying.delete(sent);
+    });
     await this.closing.race(handled);
+  }
+
+  /** Past its handlerTimeout: the caller gets the error now, the consumer moves on. */
+  private abandon(abort: (err: unknown) => void, pattern: string, timeoutMs: number, where: string): void {
+    const error = new HandlerTimeoutError(pattern, timeoutMs);
+    this.logger.warn(`request ${where}: ${error.message}; answered with an error`);
+    // Nest's shape for handler errors, so callers on either transport read it the same way.
+    abort({ status: 'error', message: error.message, code: error.code });
   }
 
   private async sendReply(packet: ReplyPacket, replyTopic: string, replyPartition: string | undefined, correlationId: string): Promise<void> {

@@ -72,3 +72,27 @@ describe('publishReplyStream', () => {
     expect(failures).toHaveLength(1);
   });
 });
+
+describe('publishReplyStream abort', () => {
+  it('ends a stream that has not ended with the given error and stops listening to the handler', async () => {
+    const sent: ReplyPacket[] = [];
+    let unsubscribed = false;
+    const endless$ = new Observable<number>((subscriber) => {
+      subscriber.next(1);
+      return () => void (unsubscribed = true);
+    });
+    const published = publishReplyStream(endless$, async (packet) => void sent.push({ ...packet }), () => undefined, () => () => undefined);
+    published.abort({ status: 'error', message: 'too slow' });
+    await published.sent;
+    expect(unsubscribed).toBe(true);
+    expect(sent).toEqual([{ response: 1 }, { err: { status: 'error', message: 'too slow' }, isDisposed: true }]);
+  });
+
+  it('changes nothing once the stream ended', async () => {
+    const sent: ReplyPacket[] = [];
+    const published = publishReplyStream(of(15), async (packet) => void sent.push({ ...packet }), () => undefined, () => () => undefined);
+    published.abort('late');
+    await published.sent;
+    expect(sent).toEqual([{ response: 15, isDisposed: true }]);
+  });
+});

@@ -1,0 +1,56 @@
+import { InvalidOptionError } from '../errors/invalid-option.error.js';
+
+/**
+ * Default `handlerTimeout`: kafkajs's default session timeout. The consumer heartbeats between
+ * messages, so a handler that runs longer costs its partitions to a rebalance anyway.
+ */
+export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
+
+/** Milliseconds a handler may run, or undefined for no bound (`false`). `base` applies when `value` is absent. */
+export function resolveHandlerTimeout(value: unknown, base: number | undefined, option: string): number | undefined {
+  if (value === undefined) return base;
+  if (value === false) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InvalidOptionError(option, `expected a whole number of milliseconds of at least 1, or false, got ${typeof value} ${String(value)}`, 'For example: { handlerTimeout: 10000 }, or { handlerTimeout: false } to wait for the handler however long it takes');
+  }
+  return value;
+}
+
+/**
+ * Settles as `work` does, or rejects with `timedOut()` after `ms`. The timer is cleared as soon as
+ * the work settles, so a busy consumer keeps no timers for messages already handled.
+ */
+export function withinTimeout<T>(work: Promise<T>, ms: number | undefined, timedOut: () => Error): Promise<T> {
+  if (ms === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(timedOut()), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+type HandlerWithExtras = object & { extras?: Record<string, unknown> };
+
+/** Each handler's bound: its own `handlerTimeout` extra over the server's; checked once per handler. */
+export class HandlerTimeouts {
+  private readonly resolved = new WeakMap<HandlerWithExtras, { ms: number | undefined }>();
+
+  constructor(private readonly serverDefault: number | undefined) {}
+
+  of(handler: HandlerWithExtras, pattern: string): number | undefined {
+    let entry = this.resolved.get(handler);
+    if (!entry) {
+      entry = { ms: resolveHandlerTimeout(handler.extras?.handlerTimeout, this.serverDefault, `handlerTimeout of the handler for '${pattern}'`) };
+      this.resolved.set(handler, entry);
+    }
+    return entry.ms;
+  }
+}
