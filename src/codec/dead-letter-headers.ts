@@ -9,6 +9,7 @@ export enum DeadLetterHeaders {
   ORIGINAL_KEY = 'kafka_dlt-original-key',
   ORIGINAL_CONSUMER_GROUP = 'kafka_dlt-original-consumer-group',
   EXCEPTION_MESSAGE = 'kafka_dlt-exception-message',
+  EXCEPTION_FQCN = 'kafka_dlt-exception-fqcn',
   ATTEMPTS = 'kafka_dlt-attempts',
 }
 
@@ -20,10 +21,16 @@ export interface DeadLetterFacts {
   attempts: number;
 }
 
-/** Text of whatever a handler threw: Nest hands event errors over as `{ status, message }` objects. */
+/**
+ * Text of whatever a handler threw. Nest's exception layer hands errors over as `{ status, message }`
+ * objects (an RpcException's own message, or "Internal server error" for any other error): the
+ * message is what counts.
+ */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return message;
   try {
     return JSON.stringify(error) ?? String(error);
   } catch {
@@ -43,6 +50,8 @@ export function deadLetterMessage(original: KafkaMessage, facts: DeadLetterFacts
     [DeadLetterHeaders.EXCEPTION_MESSAGE]: describeError(facts.error),
     [DeadLetterHeaders.ATTEMPTS]: String(facts.attempts),
   };
+  // Spring puts the exception's class there; a JavaScript error's class is its name.
+  if (facts.error instanceof Error) headers[DeadLetterHeaders.EXCEPTION_FQCN] = facts.error.name;
   if (original.key !== null && original.key !== undefined) headers[DeadLetterHeaders.ORIGINAL_KEY] = original.key;
   return { key: original.key ?? null, value: original.value ?? null, headers, timestamp: original.timestamp };
 }
