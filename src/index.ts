@@ -19,4 +19,6 @@ export { ClientClosedError } from './errors/client-closed.error.js';
 export { NotConnectedError } from './errors/not-connected.error.js';
 export { TopicMissingError } from './errors/topic-missing.error.js';
 export { UnacknowledgedMessagesError } from './errors/unacknowledged-messages.error.js';
+export { PartitionOutOfRangeError } from './errors/partition-out-of-range.error.js';
+export { HandlerTimeoutError } from './errors/handler-timeout.error.js';
 export { KafkaRetriableException } from './errors/kafka-retriable.exception.js';

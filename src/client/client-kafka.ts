@@ -25,6 +25,7 @@ import { ensureTopics } from '../topics/ensure-topics.js';
 import { subscribeCreatingMissing } from '../topics/subscribe-creating-missing.js';
 import { producerConfig } from '../options/producer-config.js';
 import { firstGroupJoin } from '../topics/first-group-join.js';
+import { partitionCount } from '../topics/partition-count.js';
 import { ProduceCoalescer } from '../producer/produce-coalescer.js';
 import { AcknowledgedSender } from '../producer/acknowledged-sender.js';
 import { ReplyAssignments } from './reply-assignments.js';
@@ -67,8 +68,8 @@ export class ClientKafka extends ClientProxy {
     this.settings = resolveOptions(options, 'client');
     this.requestSerializer = (this.settings.serializer as RequestSerializer | undefined) ?? new KafkaRequestSerializer();
     this.responseDeserializer = (this.settings.deserializer as ResponseDeserializer | undefined) ?? new KafkaResponseDeserializer();
-    this.sender = new AcknowledgedSender(() => this.producer, this.settings.raw.send, this.logger);
-    this.produces = new ProduceCoalescer((topic, messages) => this.sender.send(topic, messages), this.settings.emitBatchMaxMessages);
+    this.sender = new AcknowledgedSender(() => this.producer, this.settings.raw.send, this.logger, (topic) => partitionCount(this.unwrap<Kafka>(), topic));
+    this.produces = new ProduceCoalescer((topic, messages) => this.sender.sendEach(topic, messages), this.settings.emitBatchMaxMessages);
   }
 
   get consumer(): Consumer {

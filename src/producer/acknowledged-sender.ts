@@ -1,10 +1,17 @@
 import type { Logger } from '@nestjs/common';
 import type { Message, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
+import { PartitionOutOfRangeError } from '../errors/partition-out-of-range.error.js';
 import { UnacknowledgedMessagesError } from '../errors/unacknowledged-messages.error.js';
 import { PartitionPins } from './partition-pins.js';
 
 /** What a send takes besides topic and messages (`acks`, `timeout`, `compression`). */
 export type SendSettings = Omit<ProducerRecord, 'topic' | 'messages'>;
+
+/** The broker's acknowledgements, and the messages that could not be stored with the reason for each. */
+export interface SendOutcome {
+  metadata: RecordMetadata[];
+  refused: Map<Message, Error>;
+}
 
 // Rounds of sending what is still unacknowledged before the caller is told; each round is a whole
 // kafkajs send with its own retries, so reaching the bound means the partition really has no leader.
@@ -25,28 +32,64 @@ export class AcknowledgedSender {
     private readonly producer: () => Producer,
     private readonly settings: SendSettings | undefined,
     private readonly logger: Logger,
+    // Asked only when an answer lacks partitions: kafkajs also drops, silently, messages for partitions that do not exist.
+    private readonly partitionCount: (topic: string) => Promise<number>,
   ) {}
 
+  /** Resolves once every message is stored; fails, for all of them, if any one could not be. */
   async send(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
+    const outcome = await this.sendEach(topic, messages);
+    const [refusal] = outcome.refused.values();
+    if (refusal) throw refusal;
+    return outcome.metadata;
+  }
+
+  /**
+   * Sends and says, message by message, which could not be stored and why, so that messages of
+   * several callers sharing one send fail only for their own faults.
+   */
+  async sendEach(topic: string, messages: Message[]): Promise<SendOutcome> {
     // acks -1 unless the user chose otherwise: acknowledged means held by every in-sync replica.
     const record = { acks: -1, ...this.settings, topic };
+    const refused = new Map<Message, Error>();
     // With acks 0 the broker answers nothing, so there is nothing to read.
-    if (record.acks === 0) return this.producer().send({ ...record, messages });
+    if (record.acks === 0) return { metadata: await this.producer().send({ ...record, messages }), refused };
     const acknowledged: RecordMetadata[] = [];
     let pending = messages;
     try {
-      for (let round = 1; ; round += 1) {
+      for (let round = 1; pending.length > 0; round += 1) {
         const metadata = await this.producer().send({ ...record, messages: pending });
         acknowledged.push(...metadata);
         pending = this.unacknowledged(topic, pending, metadata);
-        if (pending.length === 0) return acknowledged;
-        const partitions = [...new Set(pending.map((message) => this.pins.partitionOf(message) ?? -1))].sort((a, b) => a - b);
-        if (round === MAX_SEND_ROUNDS) throw new UnacknowledgedMessagesError(topic, partitions, pending.length);
+        if (round === 1 && pending.length > 0) pending = await this.refuseMissingPartitions(topic, pending, refused);
+        if (pending.length === 0) break;
+        const partitions = this.partitionsOf(pending);
+        if (round === MAX_SEND_ROUNDS) {
+          const error = new UnacknowledgedMessagesError(topic, partitions, pending.length);
+          for (const message of pending) refused.set(message, error);
+          break;
+        }
         this.logger.warn(`the broker's answer to a send to "${topic}" lacked partition(s) ${partitions.join(', ')} (a leader moved): sending their ${pending.length} message(s) again`);
       }
+      return { metadata: acknowledged, refused };
     } finally {
       this.pins.release(messages);
     }
+  }
+
+  /** Refuses the messages whose partition the topic does not have; returns the others. */
+  private async refuseMissingPartitions(topic: string, pending: Message[], refused: Map<Message, Error>): Promise<Message[]> {
+    const count = await this.partitionCount(topic);
+    const outside = (message: Message) => (this.pins.partitionOf(message) ?? -1) >= count;
+    const beyond = pending.filter(outside);
+    if (beyond.length === 0) return pending;
+    const error = new PartitionOutOfRangeError(topic, this.partitionsOf(beyond), count);
+    for (const message of beyond) refused.set(message, error);
+    return pending.filter((message) => !outside(message));
+  }
+
+  private partitionsOf(messages: Message[]): number[] {
+    return [...new Set(messages.map((message) => this.pins.partitionOf(message) ?? -1))].sort((a, b) => a - b);
   }
 
   private unacknowledged(topic: string, messages: Message[], metadata: RecordMetadata[]): Message[] {

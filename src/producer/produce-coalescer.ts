@@ -1,4 +1,5 @@
 import type { Message, RecordMetadata } from 'kafkajs';
+import type { SendOutcome } from './acknowledged-sender.js';
 
 interface PendingProduce {
   messages: Message[];
@@ -14,7 +15,7 @@ interface Lane {
  * Turns concurrent sends to one topic into fewer produce requests without weakening delivery: while
  * one request for a topic is on its way, later messages for that topic wait and then leave
  * together, at most `maxMessages` per request. Each caller still resolves only once the broker
- * acknowledged the request that carried its messages, and fails with it. A lone message leaves at
+ * acknowledged its messages, and fails only for its own messages. A lone message leaves at
  * the next turn of the event loop, so it gains no noticeable delay.
  *
  * Topics have separate lanes: a topic whose requests fail or retry (missing, no leader) holds up
@@ -24,7 +25,7 @@ export class ProduceCoalescer {
   private readonly lanes = new Map<string, Lane>();
 
   constructor(
-    private readonly send: (topic: string, messages: Message[]) => Promise<RecordMetadata[]>,
+    private readonly send: (topic: string, messages: Message[]) => Promise<SendOutcome>,
     private readonly maxMessages: number,
   ) {}
 
@@ -46,8 +47,13 @@ export class ProduceCoalescer {
     while (lane.queue.length > 0) {
       const batch = this.take(lane.queue);
       try {
-        const metadata = await this.send(topic, batch.length === 1 ? batch[0].messages : batch.flatMap((pending) => pending.messages));
-        for (const pending of batch) pending.resolve(metadata);
+        const { metadata, refused } = await this.send(topic, batch.length === 1 ? batch[0].messages : batch.flatMap((pending) => pending.messages));
+        for (const pending of batch) {
+          // A caller fails only for its own messages, not for a neighbour's in the same request.
+          const refusal = refused.size === 0 ? undefined : pending.messages.map((message) => refused.get(message)).find(Boolean);
+          if (refusal) pending.reject(refusal);
+          else pending.resolve(metadata);
+        }
       } catch (error) {
         for (const pending of batch) pending.reject(error);
       }

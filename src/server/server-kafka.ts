@@ -20,6 +20,7 @@ import { ensureTopics } from '../topics/ensure-topics.js';
 import { subscribeCreatingMissing } from '../topics/subscribe-creating-missing.js';
 import { producerConfig } from '../options/producer-config.js';
 import { firstGroupJoin } from '../topics/first-group-join.js';
+import { partitionCount } from '../topics/partition-count.js';
 import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
 import { watchStatus } from '../kafka-status.listeners.js';
 import { EventDispatcher } from './event-dispatcher.js';
@@ -69,6 +70,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       },
       this.settings.raw.send,
       this.logger,
+      (topic) => partitionCount(this.connectedKafka(), topic),
     );
     this.events = new EventDispatcher({
       logger: this.logger,
@@ -78,7 +80,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       timeouts: this.timeouts,
       closing: () => this.closing,
     });
-    this.replies = new ProduceCoalescer((topic, messages) => this.sender.send(topic, messages), this.settings.emitBatchMaxMessages);
+    this.replies = new ProduceCoalescer((topic, messages) => this.sender.sendEach(topic, messages), this.settings.emitBatchMaxMessages);
   }
 
   /** Keeps RegExp patterns as RegExps (kafkajs subscribes to them), on Nest 11 as on Nest 12. */
@@ -229,6 +231,11 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       this.replying.delete(sent);
     });
     await this.closing.race(handled);
+  }
+
+  private connectedKafka(): Kafka {
+    if (!this.kafka) throw new NotConnectedError('The Kafka server', 'listen()');
+    return this.kafka;
   }
 
   /** Past its handlerTimeout: the caller gets the error now, the consumer moves on. */

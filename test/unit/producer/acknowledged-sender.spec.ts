@@ -26,7 +26,8 @@ function flakyProducer(sender: () => AcknowledgedSender, dropped: (sendNumber: n
         const partition = partitioner({ topic: record.topic, partitionMetadata: PARTITIONS, message });
         byPartition.set(partition, [...(byPartition.get(partition) ?? []), message]);
       }
-      const answered = [...byPartition.keys()].filter((partition) => !skip.includes(partition));
+      // Like kafkajs, a partition the metadata does not know is left out without an error.
+      const answered = [...byPartition.keys()].filter((partition) => partition < PARTITIONS.length && !skip.includes(partition));
       for (const partition of answered) stored.set(partition, [...(stored.get(partition) ?? []), ...byPartition.get(partition)!.map((m) => m.value)]);
       return answered.map((partition) => ({ topicName: record.topic, partition, errorCode: 0 }));
     },
@@ -34,6 +35,7 @@ function flakyProducer(sender: () => AcknowledgedSender, dropped: (sendNumber: n
   return { producer, stored, sends };
 }
 
+const threePartitions = async () => PARTITIONS.length;
 const numbered = (count: number): Message[] => Array.from({ length: count }, (_, n) => ({ value: String(n) }));
 const allStored = (stored: Map<number, unknown[]>) => [...stored.values()].flat().map(Number).sort((a, b) => a - b);
 /** Keeps warnings instead of printing them. */
@@ -52,7 +54,7 @@ describe('AcknowledgedSender', () => {
   it('sends again, to the same partition, the messages of a partition missing from the broker\'s answer', async () => {
     const { logger, warnings } = quietLogger();
     const fake = flakyProducer(() => sender, (sendNumber) => (sendNumber === 1 ? [0] : []));
-    const sender = new AcknowledgedSender(() => fake.producer, undefined, logger);
+    const sender = new AcknowledgedSender(() => fake.producer, undefined, logger, threePartitions);
 
     const metadata = await sender.send('orders', numbered(30));
 
@@ -66,7 +68,7 @@ describe('AcknowledgedSender', () => {
 
   it('asks for acks from all in-sync replicas unless the user chose otherwise', async () => {
     const fake = flakyProducer(() => sender, () => []);
-    const sender = new AcknowledgedSender(() => fake.producer, { timeout: 1000 }, quietLogger().logger);
+    const sender = new AcknowledgedSender(() => fake.producer, { timeout: 1000 }, quietLogger().logger, threePartitions);
     await sender.send('orders', numbered(1));
     expect(fake.sends[0]).toMatchObject({ acks: -1, timeout: 1000 });
   });
@@ -74,7 +76,7 @@ describe('AcknowledgedSender', () => {
   it('fails with UnacknowledgedMessagesError, naming topic and partition, when a partition is never acknowledged', async () => {
     expect.assertions(3);
     const fake = flakyProducer(() => sender, () => [2]);
-    const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger);
+    const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger, threePartitions);
     try {
       await sender.send('orders', numbered(6));
     } catch (error) {
@@ -86,11 +88,21 @@ describe('AcknowledgedSender', () => {
 
   it('repartitions a message object sent again later, once its earlier send settled', async () => {
     const fake = flakyProducer(() => sender, () => []);
-    const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger);
+    const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger, threePartitions);
     const message: Message = { value: 'again' };
     await sender.send('orders', [message]);
     expect(sender.pins.partitionOf(message)).toBeUndefined();
     await sender.send('orders', [message]);
     expect([...fake.stored.values()].filter((values) => values.length > 0)).toHaveLength(2);
+  });
+
+  it('fails at once with PartitionOutOfRangeError for a partition the topic does not have, which kafkajs drops silently', async () => {
+    const fake = flakyProducer(() => sender, () => []);
+    const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger, threePartitions);
+    await expect(sender.send('replies', [{ value: 'a', partition: 99 }, { value: 'b', partition: 1 }])).rejects.toMatchObject({
+      code: 'KAFKA_PARTITION_OUT_OF_RANGE',
+      message: expect.stringContaining('"replies" partition(s) 99: the topic has 3 partition(s)'),
+    });
+    expect(fake.sends).toHaveLength(1);
   });
 });

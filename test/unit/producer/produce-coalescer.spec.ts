@@ -2,13 +2,14 @@ import type { Message, RecordMetadata } from 'kafkajs';
 import { ProduceCoalescer } from '../../../src/producer/produce-coalescer.js';
 
 const metadataFor = (topic: string): RecordMetadata[] => [{ topicName: topic, partition: 0, errorCode: 0 }];
+const outcomeFor = (topic: string, refused = new Map<Message, Error>()) => ({ metadata: metadataFor(topic), refused });
 const values = (messages: Message[]) => messages.map((message) => message.value);
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('ProduceCoalescer', () => {
   it('sends messages for one topic made together in one request, in order, and resolves each with its metadata', async () => {
     const requests: [string, unknown[]][] = [];
-    const coalescer = new ProduceCoalescer(async (topic, messages) => (requests.push([topic, values(messages)]), metadataFor(topic)), 100);
+    const coalescer = new ProduceCoalescer(async (topic, messages) => (requests.push([topic, values(messages)]), outcomeFor(topic)), 100);
     const results = await Promise.all([coalescer.enqueue('a', [{ value: '1' }]), coalescer.enqueue('b', [{ value: '2' }]), coalescer.enqueue('a', [{ value: '3' }])]);
     expect(requests).toEqual([
       ['a', ['1', '3']],
@@ -24,7 +25,7 @@ describe('ProduceCoalescer', () => {
     const coalescer = new ProduceCoalescer(async (topic, messages) => {
       sizes.push(messages.length);
       if (sizes.length === 1) await firstHeld;
-      return metadataFor(topic);
+      return outcomeFor(topic);
     }, 3);
     const first = coalescer.enqueue('t', [{ value: 'x' }]);
     await turn();
@@ -39,7 +40,7 @@ describe('ProduceCoalescer', () => {
     const coalescer = new ProduceCoalescer(async (topic) => {
       calls += 1;
       if (calls === 1) throw new Error('broker down');
-      return metadataFor(topic);
+      return outcomeFor(topic);
     }, 1);
     const outcomes = await Promise.allSettled([coalescer.enqueue('t', [{ value: '1' }]), coalescer.enqueue('t', [{ value: '2' }])]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled']);
@@ -50,7 +51,7 @@ describe('ProduceCoalescer', () => {
     const stuck = new Promise<void>((resolve) => (releaseStuck = resolve));
     const coalescer = new ProduceCoalescer(async (topic) => {
       if (topic === 'missing') await stuck;
-      return metadataFor(topic);
+      return outcomeFor(topic);
     }, 100);
     const held = coalescer.enqueue('missing', [{ value: '1' }]);
     await turn();
@@ -58,5 +59,11 @@ describe('ProduceCoalescer', () => {
     await expect(coalescer.enqueue('orders', [{ value: '3' }])).resolves.toEqual(metadataFor('orders'));
     releaseStuck();
     await expect(Promise.all([held, heldToo])).resolves.toHaveLength(2);
+  });
+
+  it('fails only the caller whose own message was refused, not the others sharing its request', async () => {
+    const coalescer = new ProduceCoalescer(async (topic, messages) => outcomeFor(topic, new Map(messages.filter((message) => message.partition === 99).map((message) => [message, new Error('no partition 99')]))), 100);
+    const outcomes = await Promise.allSettled([coalescer.enqueue('t', [{ value: '1' }]), coalescer.enqueue('t', [{ value: '2', partition: 99 }]), coalescer.enqueue('t', [{ value: '3' }])]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 });
