@@ -100,10 +100,19 @@ export function publishReplyStream(
     // A server that closes unsubscribes the streams still running, so their handlers stop replying.
     if (!subscription.closed) {
       untrack = track(subscription);
-      subscription.add(() => untrack());
+      subscription.add(() => {
+        untrack();
+        // Unsubscribed from outside (the server closes): nothing more will be sent.
+        if (!ended) {
+          ended = true;
+          resolve();
+        }
+      });
     }
     abort = (err: unknown) => {
       if (ended) return;
+      // Ended first, so that unsubscribing is not taken for a close.
+      ended = true;
       subscription.unsubscribe();
       markHandled();
       schedule({ err });

@@ -1,5 +1,5 @@
 import { KafkaRetriableException } from '@nestjs/microservices';
-import { from, interval, map, Observable, of, take, throwError } from 'rxjs';
+import { from, interval, map, Observable, of, take, throwError, type Subscription } from 'rxjs';
 import { publishReplyStream, type ReplyPacket } from '../../../src/server/reply-stream.js';
 
 async function repliesOf(stream$: Observable<unknown>): Promise<ReplyPacket[]> {
@@ -94,5 +94,16 @@ describe('publishReplyStream abort', () => {
     published.abort('late');
     await published.sent;
     expect(sent).toEqual([{ response: 15, isDisposed: true }]);
+  });
+
+  it('settles once the stream is unsubscribed from outside, as a closing server does, and sends nothing more', async () => {
+    const sent: ReplyPacket[] = [];
+    let subscription: Subscription | undefined;
+    const published = publishReplyStream(new Observable<number>(() => undefined), async (packet) => void sent.push(packet), () => undefined, (tracked) => ((subscription = tracked), () => undefined));
+    subscription!.unsubscribe();
+    await published.sent;
+    published.abort('too late');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toEqual([]);
   });
 });
