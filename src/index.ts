@@ -21,4 +21,7 @@ export { TopicMissingError } from './errors/topic-missing.error.js';
 export { UnacknowledgedMessagesError } from './errors/unacknowledged-messages.error.js';
 export { PartitionOutOfRangeError } from './errors/partition-out-of-range.error.js';
 export { HandlerTimeoutError } from './errors/handler-timeout.error.js';
+export { AuthenticationFailedError } from './errors/authentication-failed.error.js';
+export { AuthorizationFailedError } from './errors/authorization-failed.error.js';
+export { TlsFailedError } from './errors/tls-failed.error.js';
 export { KafkaRetriableException } from './errors/kafka-retriable.exception.js';

@@ -11,6 +11,7 @@ import { REPLY_TOPIC_SUFFIX } from '../constants.js';
 import { ClientClosedError } from '../errors/client-closed.error.js';
 import { InvalidMessageError } from '../errors/invalid-message.error.js';
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
+import { explainKafkaError } from '../errors/explain-kafka-error.js';
 import { NotConnectedError } from '../errors/not-connected.error.js';
 import { ReplyPartitionUnavailableError } from '../errors/reply-partition-unavailable.error.js';
 import { ReplyTimeoutError } from '../errors/reply-timeout.error.js';
@@ -68,7 +69,13 @@ export class ClientKafka extends ClientProxy {
     this.settings = resolveOptions(options, 'client');
     this.requestSerializer = (this.settings.serializer as RequestSerializer | undefined) ?? new KafkaRequestSerializer();
     this.responseDeserializer = (this.settings.deserializer as ResponseDeserializer | undefined) ?? new KafkaResponseDeserializer();
-    this.sender = new AcknowledgedSender(() => this.producer, this.settings.raw.send, this.logger, (topic) => partitionCount(this.unwrap<Kafka>(), topic));
+    this.sender = new AcknowledgedSender(
+      () => this.producer,
+      this.settings.raw.send,
+      this.logger,
+      (topic) => partitionCount(this.unwrap<Kafka>(), topic),
+      (error, topic) => explainKafkaError(error, { client: this.settings.client, topics: [topic] }),
+    );
     this.produces = new ProduceCoalescer((topic, messages) => this.sender.sendEach(topic, messages), this.settings.emitBatchMaxMessages);
   }
 
@@ -99,7 +106,9 @@ export class ClientKafka extends ClientProxy {
   /** Connects once; a failed attempt is discarded, so the next call tries again. */
   async connect(): Promise<Producer> {
     if (!this.initialized) {
-      const attempt = this.initialize();
+      const attempt = this.initialize().catch((error: unknown) => {
+        throw explainKafkaError(error, { client: this.settings.client, topics: [...this.replyTopics], groupId: this.settings.groupId });
+      });
       this.initialized = attempt;
       attempt.catch(async () => {
         if (this.initialized === attempt) await this.close().catch(() => undefined);

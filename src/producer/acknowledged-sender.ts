@@ -34,6 +34,8 @@ export class AcknowledgedSender {
     private readonly logger: Logger,
     // Asked only when an answer lacks partitions: kafkajs also drops, silently, messages for partitions that do not exist.
     private readonly partitionCount: (topic: string) => Promise<number>,
+    // Turns a refusal the user can fix (ACLs, credentials) into the typed error naming the topic.
+    private readonly explain: (error: unknown, topic: string) => unknown = (error) => error,
   ) {}
 
   /** Resolves once every message is stored; fails, for all of them, if any one could not be. */
@@ -51,30 +53,37 @@ export class AcknowledgedSender {
   async sendEach(topic: string, messages: Message[]): Promise<SendOutcome> {
     // acks -1 unless the user chose otherwise: acknowledged means held by every in-sync replica.
     const record = { acks: -1, ...this.settings, topic };
-    const refused = new Map<Message, Error>();
-    // With acks 0 the broker answers nothing, so there is nothing to read.
-    if (record.acks === 0) return { metadata: await this.producer().send({ ...record, messages }), refused };
-    const acknowledged: RecordMetadata[] = [];
-    let pending = messages;
     try {
-      for (let round = 1; pending.length > 0; round += 1) {
-        const metadata = await this.producer().send({ ...record, messages: pending });
-        acknowledged.push(...metadata);
-        pending = this.unacknowledged(topic, pending, metadata);
-        if (round === 1 && pending.length > 0) pending = await this.refuseMissingPartitions(topic, pending, refused);
-        if (pending.length === 0) break;
-        const partitions = this.partitionsOf(pending);
-        if (round === MAX_SEND_ROUNDS) {
-          const error = new UnacknowledgedMessagesError(topic, partitions, pending.length);
-          for (const message of pending) refused.set(message, error);
-          break;
-        }
-        this.logger.warn(`the broker's answer to a send to "${topic}" lacked partition(s) ${partitions.join(', ')} (a leader moved): sending their ${pending.length} message(s) again`);
-      }
-      return { metadata: acknowledged, refused };
+      // With acks 0 the broker answers nothing, so there is nothing to read.
+      if (record.acks === 0) return { metadata: await this.producer().send({ ...record, messages }), refused: new Map() };
+      return await this.sendUntilStored(record, messages);
+    } catch (error) {
+      throw this.explain(error, topic);
     } finally {
       this.pins.release(messages);
     }
+  }
+
+  private async sendUntilStored(record: SendSettings & { topic: string }, messages: Message[]): Promise<SendOutcome> {
+    const { topic } = record;
+    const acknowledged: RecordMetadata[] = [];
+    const refused = new Map<Message, Error>();
+    let pending = messages;
+    for (let round = 1; pending.length > 0; round += 1) {
+      const metadata = await this.producer().send({ ...record, messages: pending });
+      acknowledged.push(...metadata);
+      pending = this.unacknowledged(topic, pending, metadata);
+      if (round === 1 && pending.length > 0) pending = await this.refuseMissingPartitions(topic, pending, refused);
+      if (pending.length === 0) break;
+      const partitions = this.partitionsOf(pending);
+      if (round === MAX_SEND_ROUNDS) {
+        const error = new UnacknowledgedMessagesError(topic, partitions, pending.length);
+        for (const message of pending) refused.set(message, error);
+        break;
+      }
+      this.logger.warn(`the broker's answer to a send to "${topic}" lacked partition(s) ${partitions.join(', ')} (a leader moved): sending their ${pending.length} message(s) again`);
+    }
+    return { metadata: acknowledged, refused };
   }
 
   /** Refuses the messages whose partition the topic does not have; returns the others. */

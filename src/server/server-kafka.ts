@@ -10,6 +10,7 @@ import { KafkaRequestDeserializer, KafkaRequestSerializer, type IncomingKafkaReq
 import { NO_MESSAGE_HANDLER } from '../constants.js';
 import { KafkaContext } from '../context/kafka.context.js';
 import { NotConnectedError } from '../errors/not-connected.error.js';
+import { explainKafkaError } from '../errors/explain-kafka-error.js';
 import { ProduceCoalescer } from '../producer/produce-coalescer.js';
 import { AcknowledgedSender } from '../producer/acknowledged-sender.js';
 import { KafkaStatus } from '../kafka-status.enum.js';
@@ -71,6 +72,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       this.settings.raw.send,
       this.logger,
       (topic) => partitionCount(this.connectedKafka(), topic),
+      (error, topic) => explainKafkaError(error, { client: this.settings.client, topics: [topic] }),
     );
     this.events = new EventDispatcher({
       logger: this.logger,
@@ -122,7 +124,8 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       await this.start();
     } catch (error) {
       await this.close().catch(() => undefined);
-      callback(error);
+      const topics = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>).keys()];
+      callback(explainKafkaError(error, { client: this.settings.client, topics, groupId: this.settings.groupId }));
       return;
     }
     callback();
@@ -136,13 +139,15 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   async close(): Promise<void> {
     this.closing.trigger();
     for (const subscription of [...this.running]) subscription.unsubscribe();
+    // Fetching stops first: a message fetched while closing would only be refused (and redelivered).
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.disconnect();
     // Replies already on their way are produced before the producer goes.
     await Promise.race([Promise.allSettled([...this.replying]), new Promise((grace) => setTimeout(grace, REPLY_DRAIN_MS).unref())]);
-    const { consumer, producer } = this;
-    this.consumer = undefined;
+    const producer = this.producer;
     this.producer = undefined;
     this.kafka = undefined;
-    await consumer?.disconnect();
     await producer?.disconnect();
   }
 

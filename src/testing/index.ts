@@ -4,6 +4,9 @@ export type {
   KafkaTestCluster,
   KafkaTestNode,
   StartKafkaOptions,
+  KafkaTestSaslMechanism,
+  KafkaTestSecurity,
+  KafkaTestSecurityOptions,
 } from './kafka-test-cluster.interface.js';
 export { kafkaJars, type KafkaJarsOptions } from './kafka-jars.js';
 export { uniqueTopic, uniqueGroupId } from './unique-names.js';

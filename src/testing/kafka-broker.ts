@@ -38,13 +38,16 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     throw new BrokerUnavailableError(`startKafka({ nodes: ${nodes} }): nodes must be a whole number of at least 1`);
   }
 
+  if (options.security && env.KAFKA_BROKERS !== undefined) {
+    throw new BrokerUnavailableError('startKafka({ security }) secures a broker the test kit starts itself; it cannot secure the cluster KAFKA_BROKERS names. Pass env: {} to start one');
+  }
   if (env.KAFKA_BROKERS !== undefined) {
     // A named cluster is a deliberate choice: its failure is reported, not papered over with another broker.
     return useExternalKafka(env.KAFKA_BROKERS, startTimeoutMs);
   }
   const attempts: SourceAttempt[] = [{ source: 'KAFKA_BROKERS', outcome: 'not set' }];
 
-  const tryDocker = options.docker ?? (nodes === 1 && dockerEngineAnswers());
+  const tryDocker = options.docker ?? (nodes === 1 && !options.security && dockerEngineAnswers());
   if (tryDocker) {
     try {
       return await startDockerKafka(version);
@@ -52,7 +55,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
       attempts.push({ source: 'testcontainers', outcome: (error as Error).message });
     }
   } else {
-    const why = nodes > 1 ? `not used for ${nodes} nodes` : options.docker === false ? 'disabled by the docker option' : 'no Docker engine answers';
+    const why = nodes > 1 ? `not used for ${nodes} nodes` : options.security ? 'not used for a secured broker' : options.docker === false ? 'disabled by the docker option' : 'no Docker engine answers';
     attempts.push({ source: 'testcontainers', outcome: why });
   }
 
@@ -65,6 +68,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
       javaCommand: options.javaCommand ?? (env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', 'java') : 'java'),
       startTimeoutMs,
       log: options.log,
+      security: options.security,
     });
   } catch (error) {
     attempts.push({ source: 'maven', outcome: (error as Error).message });

@@ -3,6 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BrokerUnavailableError } from '../errors/broker-unavailable.error.js';
+import { scramFormatArgs, securityProperties, type ListenerSecurity } from './security-properties.js';
 
 /** What every node of one cluster shares. */
 export interface KafkaClusterLayout {
@@ -14,11 +15,16 @@ export interface KafkaClusterLayout {
   workDir: string;
   javaCommand: string;
   heapMb: number;
+  /** A secured client listener; without it clients use the one plaintext listener. */
+  security?: ListenerSecurity;
 }
 
 export interface KafkaNodePorts {
+  /** The client listener. */
   broker: number;
   controller: number;
+  /** Brokers' own plaintext listener, where the client listener is secured. */
+  internal?: number;
 }
 
 const STOP_GRACE_MS = 20_000;
@@ -27,15 +33,27 @@ const STOP_GRACE_MS = 20_000;
 export function serverProperties(nodeId: number, ports: KafkaNodePorts, layout: KafkaClusterLayout, dataDir: string): string {
   const replication = Math.min(3, layout.nodeCount);
   const minInSync = Math.max(1, replication - 1);
+  const security = layout.security;
+  const listeners = security
+    ? [
+        `listeners=EXTERNAL://127.0.0.1:${ports.broker},INTERNAL://127.0.0.1:${ports.internal},CONTROLLER://127.0.0.1:${ports.controller}`,
+        `advertised.listeners=EXTERNAL://127.0.0.1:${ports.broker},INTERNAL://127.0.0.1:${ports.internal}`,
+        `listener.security.protocol.map=EXTERNAL:${security.protocol},INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT`,
+        'inter.broker.listener.name=INTERNAL',
+        ...securityProperties(security),
+      ]
+    : [
+        `listeners=PLAINTEXT://127.0.0.1:${ports.broker},CONTROLLER://127.0.0.1:${ports.controller}`,
+        `advertised.listeners=PLAINTEXT://127.0.0.1:${ports.broker}`,
+        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        'inter.broker.listener.name=PLAINTEXT',
+      ];
   return [
     'process.roles=broker,controller',
     `node.id=${nodeId}`,
     `controller.quorum.voters=${layout.voters}`,
-    `listeners=PLAINTEXT://127.0.0.1:${ports.broker},CONTROLLER://127.0.0.1:${ports.controller}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${ports.broker}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT',
+    ...listeners,
     `log.dirs=${dataDir}`,
     // A consumer group joins at once instead of waiting 3 s for more members.
     'group.initial.rebalance.delay.ms=0',
@@ -83,6 +101,11 @@ export class KafkaNode {
     return `127.0.0.1:${this.ports.broker}`;
   }
 
+  /** The plaintext address of the brokers' own listener: the client listener where that is not secured. */
+  get internalBroker(): string {
+    return `127.0.0.1:${this.ports.internal ?? this.ports.broker}`;
+  }
+
   get running(): boolean {
     return this.child !== undefined;
   }
@@ -104,7 +127,7 @@ export class KafkaNode {
     );
     await writeFile(join(this.home, 'log4j2.properties'), LOG4J2_PROPERTIES);
     const code = await this.runJava(
-      ['kafka.tools.StorageTool', 'format', '-t', this.layout.clusterId, '-c', this.propertiesFile],
+      ['kafka.tools.StorageTool', 'format', '-t', this.layout.clusterId, '-c', this.propertiesFile, ...scramFormatArgs(this.layout.security)],
       join(this.home, 'format.log'),
     ).exited;
     if (code !== 0) {

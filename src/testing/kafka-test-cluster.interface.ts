@@ -24,6 +24,8 @@ export interface KafkaTestCluster {
   readonly version?: string;
   /** Per-node control; empty for a cluster the test kit did not start. */
   readonly nodes: readonly KafkaTestNode[];
+  /** How to reach a cluster started with `security`: its protocol, certificates and set-up listener. */
+  readonly security?: KafkaTestSecurity;
   /** Ends every process the test kit started and removes its temporary files. */
   stop(): Promise<void>;
   /** Restarts every node, keeping data, and resolves when the cluster answers again. */
@@ -49,4 +51,36 @@ export interface StartKafkaOptions {
   startTimeoutMs?: number;
   /** Progress lines (provisioning, start-up); silent by default. */
   log?: (line: string) => void;
+  /**
+   * Secures the client listener: TLS (with certificates the kit makes with openssl), mutual TLS,
+   * SASL (PLAIN, SCRAM-SHA-256/512) and ACLs. Only for brokers the kit starts from the Maven jars.
+   */
+  security?: KafkaTestSecurityOptions;
+}
+
+export type KafkaTestSaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+
+export interface KafkaTestSecurityOptions {
+  /** TLS on the client listener; `'mutual'` also requires a client certificate signed by the kit's CA. */
+  tls?: boolean | 'mutual';
+  /** SASL on the client listener (over TLS when `tls` is set): these users, with every mechanism listed. */
+  sasl?: { mechanisms: KafkaTestSaslMechanism[]; users: { username: string; password: string }[] };
+  /** Every request is authorized by ACL: a user may do nothing until the test grants it. */
+  acls?: boolean;
+}
+
+/** How to reach a secured test cluster (`cluster.security`). */
+export interface KafkaTestSecurity {
+  /** Kafka's name of the client listener's protocol: SSL, SASL_SSL or SASL_PLAINTEXT. */
+  readonly protocol: 'SSL' | 'SASL_SSL' | 'SASL_PLAINTEXT';
+  /** PEM of the authority that signed the broker's certificate (kafkajs `ssl.ca`). */
+  readonly ca?: string;
+  /** A client certificate and key the broker trusts, for mutual TLS (kafkajs `ssl.cert` / `ssl.key`). */
+  readonly clientCert?: string;
+  readonly clientKey?: string;
+  /**
+   * A plaintext listener on the same nodes whose callers are super users: for the test's own set-up
+   * (topics, ACLs), never for the code under test.
+   */
+  readonly adminBrokers: string[];
 }

@@ -10,7 +10,9 @@ import { waitForBrokers } from './broker-readiness.js';
 import { freePort } from './free-port.js';
 import { ensureKafkaJars } from './kafka-distribution.js';
 import { KafkaNode, type KafkaClusterLayout, type KafkaNodePorts } from './kafka-node.js';
-import type { KafkaTestCluster, KafkaTestNode } from './kafka-test-cluster.interface.js';
+import type { KafkaTestCluster, KafkaTestNode, KafkaTestSecurity, KafkaTestSecurityOptions } from './kafka-test-cluster.interface.js';
+import { listenerProtocol, type ListenerSecurity } from './security-properties.js';
+import { makeTestCertificates, type TestCertificates } from './test-certificates.js';
 
 export interface MavenKafkaOptions {
   nodes: number;
@@ -20,6 +22,7 @@ export interface MavenKafkaOptions {
   javaCommand: string;
   startTimeoutMs: number;
   log?: (line: string) => void;
+  security?: KafkaTestSecurityOptions;
 }
 
 const MIN_JAVA_MAJOR = 17;
@@ -60,7 +63,14 @@ export async function startMavenKafka(options: MavenKafkaOptions): Promise<Kafka
 
   const ids = Array.from({ length: options.nodes }, (_, index) => index + 1);
   const ports: KafkaNodePorts[] = [];
-  for (let i = 0; i < ids.length; i++) ports.push({ broker: await freePort(), controller: await freePort() });
+  for (let i = 0; i < ids.length; i++) ports.push({ broker: await freePort(), controller: await freePort(), internal: options.security ? await freePort() : undefined });
+  const certificates = options.security?.tls ? await makeTestCertificates(await mkdtemp(join(workDir, 'certs-'))) : undefined;
+  const security: ListenerSecurity | undefined = options.security && {
+    ...options.security,
+    protocol: listenerProtocol(options.security),
+    keystoreFile: certificates?.brokerKeystoreFile,
+    truststoreFile: certificates?.truststoreFile,
+  };
   const layout: KafkaClusterLayout = {
     clusterId: newClusterId(),
     voters: ids.map((id, index) => `${id}@127.0.0.1:${ports[index].controller}`).join(','),
@@ -69,9 +79,12 @@ export async function startMavenKafka(options: MavenKafkaOptions): Promise<Kafka
     workDir,
     javaCommand: options.javaCommand,
     heapMb: options.heapMb,
+    security,
   };
   const nodes = ids.map((id, index) => new KafkaNode(id, ports[index], layout));
   const brokers = nodes.map((node) => node.broker);
+  // Readiness and the tests' own set-up go through the plaintext listener; clients use `brokers`.
+  const adminBrokers = nodes.map((node) => node.internalBroker);
 
   // Nothing asynchronous runs on 'exit': end the JVMs and the folder synchronously.
   const onExit = () => {
@@ -81,7 +94,7 @@ export async function startMavenKafka(options: MavenKafkaOptions): Promise<Kafka
   process.on('exit', onExit);
 
   const waitUntilReady = (expectedBrokers: number) =>
-    waitForBrokers(brokers, {
+    waitForBrokers(adminBrokers, {
       expectedBrokers,
       warmGroupCoordinator: true,
       timeoutMs: options.startTimeoutMs,
@@ -121,12 +134,12 @@ export async function startMavenKafka(options: MavenKafkaOptions): Promise<Kafka
     kill: () => node.kill(),
     start: async () => {
       await node.start();
-      await waitForBrokers([node.broker], { expectedBrokers: 1, timeoutMs: options.startTimeoutMs });
+      await waitForBrokers([node.internalBroker], { expectedBrokers: 1, timeoutMs: options.startTimeoutMs });
     },
     restart: async () => {
       await node.stop();
       await node.start();
-      await waitForBrokers([node.broker], { expectedBrokers: 1, timeoutMs: options.startTimeoutMs });
+      await waitForBrokers([node.internalBroker], { expectedBrokers: 1, timeoutMs: options.startTimeoutMs });
     },
   }));
 
@@ -135,6 +148,7 @@ export async function startMavenKafka(options: MavenKafkaOptions): Promise<Kafka
     source: 'maven',
     version: options.version,
     nodes: control,
+    security: security && clusterSecurity(security.protocol, certificates, adminBrokers),
     stop,
     restart: async () => {
       await Promise.all(nodes.map((node) => node.stop()));
@@ -142,4 +156,8 @@ export async function startMavenKafka(options: MavenKafkaOptions): Promise<Kafka
       await waitUntilReady(nodes.length);
     },
   };
+}
+
+function clusterSecurity(protocol: KafkaTestSecurity['protocol'], certificates: TestCertificates | undefined, adminBrokers: string[]): KafkaTestSecurity {
+  return { protocol, ca: certificates?.ca, clientCert: certificates?.clientCert, clientKey: certificates?.clientKey, adminBrokers };
 }
