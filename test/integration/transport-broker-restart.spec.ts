@@ -1,19 +1,38 @@
 import 'reflect-metadata';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
-import { firstValueFrom } from 'rxjs';
-import { ClientKafka, ServerKafka } from '../../src/index.js';
+import { EventPattern, MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { ClientKafka, KafkaTransportError, ServerKafka } from '../../src/index.js';
 import { startKafka, uniqueGroupId, uniqueTopic, type KafkaTestCluster } from '../../src/testing/index.js';
+import { DeliveryLedger } from '../support/delivery-ledger.js';
 import { createTopics, testKafka } from '../support/test-kafka.js';
 
 const ECHO = uniqueTopic('restart-echo');
+const EVENTS = uniqueTopic('restart-events');
+const EMITS = 2000;
+const REQUESTS = 600;
+const CONCURRENCY = 8;
+
+interface Numbered {
+  n?: number;
+}
+
+const ledgers: DeliveryLedger[] = [];
+const handled = (n: number) => ledgers.find((ledger) => ledger.owns(n))?.handled(n);
 
 @Controller()
 class EchoController {
   @MessagePattern(ECHO)
   echo(@Payload() data: unknown) {
+    const n = (data as Numbered | null)?.n;
+    if (typeof n === 'number') handled(n);
     return { echoed: data };
+  }
+
+  @EventPattern(EVENTS)
+  onEvent(@Payload() data: Numbered) {
+    handled(Number(data.n));
   }
 }
 
@@ -27,7 +46,7 @@ describe('server and client across a broker restart', () => {
 
   beforeAll(async () => {
     cluster = await startKafka({ env: {} });
-    await createTopics(testKafka(cluster.brokers), [ECHO, `${ECHO}.reply`]);
+    await createTopics(testKafka(cluster.brokers), [ECHO, `${ECHO}.reply`, EVENTS]);
     const options = { client: { brokers: cluster.brokers, retry: { initialRetryTime: 200, retries: 20 } }, consumer: { groupId: uniqueGroupId('restart') }, subscribe: { fromBeginning: true } };
     server = await NestFactory.createMicroservice<MicroserviceOptions>(EchoModule, { strategy: new ServerKafka(options), logger: false });
     await server.listen();
@@ -43,8 +62,56 @@ describe('server and client across a broker restart', () => {
   });
 
   it('answers before and after the broker restarts, without reconnecting by hand', async () => {
-    await expect(firstValueFrom(client.send(ECHO, { n: 1 }))).resolves.toEqual({ echoed: { n: 1 } });
+    await expect(firstValueFrom(client.send(ECHO, { n: -1 }))).resolves.toEqual({ echoed: { n: -1 } });
     await cluster.restart();
-    await expect(firstValueFrom(client.send(ECHO, { n: 2 }))).resolves.toEqual({ echoed: { n: 2 } });
+    await expect(firstValueFrom(client.send(ECHO, { n: -2 }))).resolves.toEqual({ echoed: { n: -2 } });
+  });
+
+  it('handles every acknowledged event of a stream the broker restarts in the middle of', async () => {
+    const ledger = new DeliveryLedger('emit stream across a broker restart', 0, EMITS);
+    ledgers.push(ledger);
+    const sends: Promise<void>[] = [];
+    let restart: Promise<void> | undefined;
+    for (let i = 0; i < EMITS; i += 1) {
+      sends.push(ledger.track(i, lastValueFrom(client.emit(EVENTS, { n: i }))));
+      if (i === EMITS / 4) restart = cluster.restart();
+      if (i % 30 === 29) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await Promise.all(sends);
+    await restart;
+    await ledger.settle(60_000);
+    process.stdout.write(`${ledger.report()}\n`);
+    expect(ledger.acknowledged.size + ledger.failed.size).toBe(EMITS);
+    expect(ledger.acknowledged.size).toBeGreaterThan(EMITS / 2);
+    expect(ledger.lost()).toEqual([]);
+  });
+
+  it(`ends every request of ${CONCURRENCY} concurrent callers across a restart with its own reply or a typed error`, async () => {
+    const ledger = new DeliveryLedger(`request-reply at concurrency ${CONCURRENCY} across a broker restart`, 100_000, REQUESTS);
+    ledgers.push(ledger);
+    const untyped: unknown[] = [];
+    let misrouted = 0;
+    let next = 0;
+    let restart: Promise<void> | undefined;
+    const caller = async () => {
+      while (next < REQUESTS) {
+        const i = next++;
+        if (i === REQUESTS / 4) restart = cluster.restart();
+        const n = ledger.first + i;
+        const replied = firstValueFrom(client.send<{ echoed: Numbered }>(ECHO, { n }, { timeout: 30_000 })).then((reply) => {
+          if (reply.echoed.n !== n) misrouted += 1;
+        });
+        replied.catch((error: unknown) => void (error instanceof KafkaTransportError || untyped.push(error)));
+        await ledger.track(n, replied);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, caller));
+    await restart;
+    process.stdout.write(`${ledger.report({ misrouted })}\n`);
+    expect(ledger.acknowledged.size + ledger.failed.size).toBe(REQUESTS);
+    expect(ledger.acknowledged.size).toBeGreaterThan(REQUESTS / 2);
+    expect(misrouted).toBe(0);
+    expect(untyped).toEqual([]);
+    expect(ledger.lost()).toEqual([]);
   });
 });
