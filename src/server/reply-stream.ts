@@ -65,13 +65,17 @@ export function publishReplyStream(
       else queue.push(packet);
       draining ??= drain();
     };
-    const finish = () => {
-      ended = true;
-      schedule({ isDisposed: true });
+    // Settles once the replies already queued are produced: close() waits for them.
+    const settleAfterDrain = () => {
       void (async () => {
         while (draining) await draining;
         resolve();
       })();
+    };
+    const finish = () => {
+      ended = true;
+      schedule({ isDisposed: true });
+      settleAfterDrain();
     };
 
     let untrack = () => {};
@@ -102,10 +106,10 @@ export function publishReplyStream(
       untrack = track(subscription);
       subscription.add(() => {
         untrack();
-        // Unsubscribed from outside (the server closes): nothing more will be sent.
+        // Unsubscribed from outside (the server closes): nothing more comes, what is queued still goes.
         if (!ended) {
           ended = true;
-          resolve();
+          settleAfterDrain();
         }
       });
     }

@@ -1,5 +1,5 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
-import { waitFor } from '../testing/wait-for.js';
+import { waitFor } from '../polling/wait-for.js';
 
 /**
  * Creates topics and waits until every partition has a leader. kafkajs's own `waitForLeaders`

@@ -3,9 +3,10 @@ import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { ClientKafka, KafkaTransportError, ServerKafka } from '../../src/index.js';
+import { ClientKafka, ServerKafka } from '../../src/index.js';
 import { startKafka, uniqueGroupId, uniqueTopic, type KafkaTestCluster } from '../../src/testing/index.js';
 import { DeliveryLedger } from '../support/delivery-ledger.js';
+import { emitNumbered, NumberedCallers } from '../support/delivery-streams.js';
 import { createTopics, testKafka } from '../support/test-kafka.js';
 
 const ECHO = uniqueTopic('restart-echo');
@@ -70,15 +71,7 @@ describe('server and client across a broker restart', () => {
   it('handles every acknowledged event of a stream the broker restarts in the middle of', async () => {
     const ledger = new DeliveryLedger('emit stream across a broker restart', 0, EMITS);
     ledgers.push(ledger);
-    const sends: Promise<void>[] = [];
-    let restart: Promise<void> | undefined;
-    for (let i = 0; i < EMITS; i += 1) {
-      sends.push(ledger.track(i, lastValueFrom(client.emit(EVENTS, { n: i }))));
-      if (i === EMITS / 4) restart = cluster.restart();
-      if (i % 30 === 29) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await Promise.all(sends);
-    await restart;
+    await emitNumbered(ledger, EMITS, (n) => lastValueFrom(client.emit(EVENTS, { n })), () => cluster.restart(), EMITS / 4);
     await ledger.settle(60_000);
     process.stdout.write(`${ledger.report()}\n`);
     expect(ledger.acknowledged.size + ledger.failed.size).toBe(EMITS);
@@ -89,29 +82,18 @@ describe('server and client across a broker restart', () => {
   it(`ends every request of ${CONCURRENCY} concurrent callers across a restart with its own reply or a typed error`, async () => {
     const ledger = new DeliveryLedger(`request-reply at concurrency ${CONCURRENCY} across a broker restart`, 100_000, REQUESTS);
     ledgers.push(ledger);
-    const untyped: unknown[] = [];
-    let misrouted = 0;
-    let next = 0;
     let restart: Promise<void> | undefined;
-    const caller = async () => {
-      while (next < REQUESTS) {
-        const i = next++;
-        if (i === REQUESTS / 4) restart = cluster.restart();
-        const n = ledger.first + i;
-        const replied = firstValueFrom(client.send<{ echoed: Numbered }>(ECHO, { n }, { timeout: 30_000 })).then((reply) => {
-          if (reply.echoed.n !== n) misrouted += 1;
-        });
-        replied.catch((error: unknown) => void (error instanceof KafkaTransportError || untyped.push(error)));
-        await ledger.track(n, replied);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, caller));
+    const callers = new NumberedCallers(ledger, async (n) => (await firstValueFrom(client.send<{ echoed: Numbered }>(ECHO, { n }, { timeout: 30_000 }))).echoed.n);
+    await callers.run(CONCURRENCY, (i) => {
+      if (i === REQUESTS / 4) restart = cluster.restart();
+      return i < REQUESTS;
+    });
     await restart;
-    process.stdout.write(`${ledger.report({ misrouted })}\n`);
+    process.stdout.write(`${ledger.report({ misrouted: callers.misrouted })}\n`);
     expect(ledger.acknowledged.size + ledger.failed.size).toBe(REQUESTS);
     expect(ledger.acknowledged.size).toBeGreaterThan(REQUESTS / 2);
-    expect(misrouted).toBe(0);
-    expect(untyped).toEqual([]);
+    expect(callers.misrouted).toBe(0);
+    expect(callers.untyped).toEqual([]);
     expect(ledger.lost()).toEqual([]);
   });
 });

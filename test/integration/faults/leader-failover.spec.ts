@@ -4,10 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { EventPattern, MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
 import type { Admin } from 'kafkajs';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { ClientKafka, KafkaTransportError, ServerKafka } from '../../../src/index.js';
+import { ClientKafka, ServerKafka } from '../../../src/index.js';
 import { startKafka, uniqueGroupId, uniqueTopic, waitFor, type KafkaTestCluster, type KafkaTestNode } from '../../../src/testing/index.js';
 import { createTopicsWithLeaders } from '../../../src/topics/create-topics.js';
 import { DeliveryLedger } from '../../support/delivery-ledger.js';
+import { emitNumbered, NumberedCallers } from '../../support/delivery-streams.js';
 import { testKafka } from '../../support/test-kafka.js';
 
 const EVENTS = uniqueTopic('failover-events');
@@ -42,7 +43,6 @@ class CountingController {
 @Module({ controllers: [CountingController] })
 class CountingModule {}
 
-const pace = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('leader failover on three nodes (replication factor 3, min.insync.replicas 2)', () => {
   let cluster: KafkaTestCluster;
@@ -103,17 +103,7 @@ describe('leader failover on three nodes (replication factor 3, min.insync.repli
     const ledger = new DeliveryLedger(`emit stream, ${how} of partition 0's leader`, ledgers.length * 100_000, EMITS);
     ledgers.push(ledger);
     const leader = await leaderOfPartitionZero(EVENTS);
-    const sends: Promise<void>[] = [];
-    let failure: Promise<void> | undefined;
-    // About 1,500 events a second, none awaited on its own, as a busy producer sends them.
-    for (let i = 0; i < EMITS; i += 1) {
-      const n = ledger.first + i;
-      sends.push(ledger.track(n, lastValueFrom(client.emit(EVENTS, { partition: n % 3, value: { n } }))));
-      if (i === EMITS / 3) failure = fail(leader, how);
-      if (i % 30 === 29) await pace();
-    }
-    await Promise.all(sends);
-    await failure;
+    await emitNumbered(ledger, EMITS, (n) => lastValueFrom(client.emit(EVENTS, { partition: n % 3, value: { n } })), () => fail(leader, how));
     await leader.start();
     await ledger.settle(60_000);
     process.stdout.write(`${ledger.report({ 'stopped node': leader.nodeId })}\n`);
@@ -126,30 +116,19 @@ describe('leader failover on three nodes (replication factor 3, min.insync.repli
     const ledger = new DeliveryLedger(`request-reply at concurrency ${CONCURRENCY}, ${how} of partition 0's leader`, ledgers.length * 100_000, REQUEST_COUNT);
     ledgers.push(ledger);
     const leader = await leaderOfPartitionZero(REQUESTS);
-    const untyped: unknown[] = [];
-    let misrouted = 0;
-    let next = 0;
     let failure: Promise<void> | undefined;
-    const caller = async () => {
-      while (next < REQUEST_COUNT) {
-        const i = next++;
-        if (i === REQUEST_COUNT / 3) failure = fail(leader, how);
-        const n = ledger.first + i;
-        const replied = firstValueFrom(client.send<{ n: number }>(REQUESTS, { n })).then((reply) => {
-          if (reply.n !== n) misrouted += 1;
-        });
-        replied.catch((error: unknown) => void (error instanceof KafkaTransportError || untyped.push(error)));
-        await ledger.track(n, replied);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, caller));
+    const callers = new NumberedCallers(ledger, async (n) => (await firstValueFrom(client.send<Numbered>(REQUESTS, { n }))).n);
+    await callers.run(CONCURRENCY, (i) => {
+      if (i === REQUEST_COUNT / 3) failure = fail(leader, how);
+      return i < REQUEST_COUNT;
+    });
     await failure;
     await leader.start();
-    process.stdout.write(`${ledger.report({ 'stopped node': leader.nodeId, misrouted })}\n`);
+    process.stdout.write(`${ledger.report({ 'stopped node': leader.nodeId, misrouted: callers.misrouted })}\n`);
     expect(ledger.acknowledged.size + ledger.failed.size).toBe(REQUEST_COUNT);
     expect(ledger.acknowledged.size).toBeGreaterThan(REQUEST_COUNT / 2);
-    expect(misrouted).toBe(0);
-    expect(untyped).toEqual([]);
+    expect(callers.misrouted).toBe(0);
+    expect(callers.untyped).toEqual([]);
     // A reply means the handler ran: nothing answered is missing from the handled set.
     expect(ledger.lost()).toEqual([]);
   }

@@ -8,6 +8,7 @@ import { lastValueFrom } from 'rxjs';
 import { ClientKafka, ServerKafka } from '../../../src/index.js';
 import { uniqueGroupId, uniqueTopic, waitFor } from '../../../src/testing/index.js';
 import { DeliveryLedger } from '../../support/delivery-ledger.js';
+import { emitNumbered } from '../../support/delivery-streams.js';
 import { kafkaOptions, startMicroservice } from '../../support/nest-apps.js';
 import { createTopics, testBrokers, testKafka } from '../../support/test-kafka.js';
 
@@ -66,18 +67,8 @@ describe('a server leaving mid-stream while another takes over', () => {
     await client?.close();
   });
 
-  /** Emits numbered events at about 1,500 a second; `midway` runs once a third has left. */
   async function stream(topic: string, midway: () => Promise<void>): Promise<void> {
-    const sends: Promise<void>[] = [];
-    let change: Promise<void> | undefined;
-    for (let i = 0; i < EMITS; i += 1) {
-      const n = ledger.first + i;
-      sends.push(ledger.track(n, lastValueFrom(client.emit(topic, { partition: n % PARTITIONS, value: { n } }))));
-      if (i === EMITS / 3) change = midway();
-      if (i % 30 === 29) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await Promise.all(sends);
-    await change;
+    await emitNumbered(ledger, EMITS, (n) => lastValueFrom(client.emit(topic, { partition: n % PARTITIONS, value: { n } })), midway);
     await ledger.settle(60_000);
   }
 

@@ -106,4 +106,14 @@ describe('publishReplyStream abort', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(sent).toEqual([]);
   });
+
+  it('still produces the values already queued when unsubscribed from outside, before it settles', async () => {
+    const sent: ReplyPacket[] = [];
+    let subscription: Subscription | undefined;
+    const oneThenQuiet$ = new Observable<number>((subscriber) => subscriber.next(1));
+    const published = publishReplyStream(oneThenQuiet$, async (packet) => void sent.push({ ...packet }), () => undefined, (tracked) => ((subscription = tracked), () => undefined));
+    subscription!.unsubscribe();
+    await published.sent;
+    expect(sent).toEqual([{ response: 1 }]);
+  });
 });
