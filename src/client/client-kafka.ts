@@ -19,6 +19,8 @@ import { ReplyTopicNotSubscribedError } from '../errors/reply-topic-not-subscrib
 import { watchStatus } from '../kafka-status.listeners.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
 import { createKafka } from '../options/create-kafka.js';
+import { StartUpGuard } from '../options/start-up-guard.js';
+import type { TlsFailedError } from '../errors/tls-failed.error.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { replyPartitionAssigner } from '../reply/reply-partition.assigner.js';
 import { ReplyRouter } from '../reply/reply-router.js';
@@ -106,7 +108,8 @@ export class ClientKafka extends ClientProxy {
   /** Connects once; a failed attempt is discarded, so the next call tries again. */
   async connect(): Promise<Producer> {
     if (!this.initialized) {
-      const attempt = this.initialize().catch((error: unknown) => {
+      const guard = new StartUpGuard();
+      const attempt = guard.race(this.initialize(guard.report)).catch((error: unknown) => {
         throw explainKafkaError(error, { client: this.settings.client, topics: [...this.replyTopics], groupId: this.settings.groupId });
       });
       this.initialized = attempt;
@@ -238,10 +241,10 @@ export class ClientKafka extends ClientProxy {
     await this.produces.enqueue(topic, [message]);
   }
 
-  private async initialize(): Promise<void> {
+  private async initialize(reportTls: (error: TlsFailedError) => void): Promise<void> {
     const { settings } = this;
     this.joinedAt ||= Date.now();
-    this.kafka = createKafka(settings, this.logger);
+    this.kafka = createKafka(settings, this.logger, reportTls);
     const producer = this.kafka.producer(producerConfig(settings.raw.producer, this.sender.pins));
     // Set at once so that close() after a failed start disconnects it too.
     this._producer = producer;

@@ -16,6 +16,8 @@ import { AcknowledgedSender } from '../producer/acknowledged-sender.js';
 import { KafkaStatus } from '../kafka-status.enum.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
 import { createKafka } from '../options/create-kafka.js';
+import { StartUpGuard } from '../options/start-up-guard.js';
+import type { TlsFailedError } from '../errors/tls-failed.error.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { ensureTopics } from '../topics/ensure-topics.js';
 import { subscribeCreatingMissing } from '../topics/subscribe-creating-missing.js';
@@ -121,7 +123,8 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      await this.start();
+      const guard = new StartUpGuard();
+      await guard.race(this.start(guard.report));
     } catch (error) {
       await this.close().catch(() => undefined);
       const topics = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>).keys()];
@@ -161,11 +164,11 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     throw new Error('Method is not supported for Kafka server');
   }
 
-  private async start(): Promise<void> {
+  private async start(reportTls: (error: TlsFailedError) => void): Promise<void> {
     const { settings } = this;
     this.closing = new ShutdownSignal();
     const raw = settings.raw;
-    this.kafka = createKafka(settings, this.logger);
+    this.kafka = createKafka(settings, this.logger, reportTls);
     this.consumer = this.kafka.consumer({ ...settings.consumer, groupId: settings.groupId });
     this.producer = this.kafka.producer(producerConfig(raw.producer, this.sender.pins));
     watchStatus(this.consumer, this.producer, this._status$);
