@@ -88,7 +88,8 @@ export class AcknowledgedSender {
 
   /** Refuses the messages whose partition the topic does not have; returns the others. */
   private async refuseMissingPartitions(topic: string, pending: Message[], refused: Map<Message, Error>): Promise<Message[]> {
-    const count = await this.partitionCount(topic);
+    // Asked while a leader may be moving: if the cluster cannot say, the messages are simply sent again.
+    const count = await this.partitionCount(topic).catch(() => Number.POSITIVE_INFINITY);
     const outside = (message: Message) => (this.pins.partitionOf(message) ?? -1) >= count;
     const beyond = pending.filter(outside);
     if (beyond.length === 0) return pending;

@@ -105,4 +105,13 @@ describe('AcknowledgedSender', () => {
     });
     expect(fake.sends).toHaveLength(1);
   });
+
+  it('sends again when the partition count cannot be had while a leader moves, instead of failing callers already stored', async () => {
+    const fake = flakyProducer(() => sender, (sendNumber) => (sendNumber === 1 ? [1] : []));
+    const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger, async () => {
+      throw new Error('no broker answers metadata right now');
+    });
+    await expect(sender.send('orders', numbered(9))).resolves.toBeDefined();
+    expect(allStored(fake.stored)).toEqual(Array.from({ length: 9 }, (_, n) => n));
+  });
 });
