@@ -8,9 +8,10 @@ import { logLevel, type LogEntry, type logCreator } from 'kafkajs';
  * Teams alert on ERROR, so those are lowered: warn for what was recovered, debug for the transport's
  * own signals. What still fails reaches the transport's code, which reports it where it matters.
  */
-const LOWERED: { namespace?: string; message: RegExp; level: logLevel }[] = [
-  // The transport's own "hold this message back" during close(): nothing went wrong.
-  { namespace: 'Runner', message: /^Error when calling eachMessage/, level: logLevel.DEBUG },
+const LOWERED: { namespace?: string; message: RegExp; level: logLevel | ((log: LogEntry['log']) => logLevel) }[] = [
+  // The transport's own "hold this message back" during close() is no failure; another error out of
+  // a handler means a redelivery: a warning.
+  { namespace: 'Runner', message: /^Error when calling eachMessage/, level: (log) => (isHoldBack(log) ? logLevel.DEBUG : logLevel.WARN) },
   { namespace: 'Consumer', message: /^Crash: \w+: the server closed before this message was handled/, level: logLevel.DEBUG },
   { namespace: 'Connection', message: /^Response /, level: logLevel.WARN },
   { namespace: 'Producer', message: /^Failed to send messages/, level: logLevel.WARN },
@@ -26,17 +27,17 @@ const LABELS: Record<logLevel, string> = { [logLevel.NOTHING]: 'NOTHING', [logLe
 // Errors the transport throws from eachMessage to keep a message uncommitted, and their codes.
 const HOLD_BACK_CODES = new Set(['KAFKA_SERVER_CLOSING']);
 
+function isHoldBack(log: LogEntry['log']): boolean {
+  const code = (log as { error?: { code?: unknown } }).error?.code;
+  return typeof code === 'string' && HOLD_BACK_CODES.has(code);
+}
+
 /** The level a kafkajs log line is reported at, after lowering the ones that are not failures. */
 export function driverLogLevel({ namespace, level, log }: Pick<LogEntry, 'namespace' | 'level' | 'log'>): logLevel {
   if (level !== logLevel.ERROR) return level;
   const rule = LOWERED.find((candidate) => (!candidate.namespace || candidate.namespace === namespace) && candidate.message.test(log.message));
   if (!rule) return level;
-  if (namespace === 'Runner') {
-    // Only the transport's own signal is quiet; another error out of a handler is a warning (redelivered).
-    const code = (log as { error?: { code?: unknown } }).error?.code;
-    return typeof code === 'string' && HOLD_BACK_CODES.has(code) ? logLevel.DEBUG : logLevel.WARN;
-  }
-  return rule.level;
+  return typeof rule.level === 'function' ? rule.level(log) : rule.level;
 }
 
 /**

@@ -10,7 +10,7 @@ export interface KafkaErrorContext {
   groupId?: string;
 }
 
-interface DriverError {
+export interface DriverError {
   name?: string;
   message?: string;
   type?: string;
@@ -41,7 +41,8 @@ function principalOf(client: Partial<KafkaConfig>): string {
   return sasl?.username ? `user "${sasl.username}"` : client.ssl ? 'the client certificate' : 'the anonymous client';
 }
 
-function tlsFailure(link: DriverError, client: Partial<KafkaConfig>): TlsFailedError | undefined {
+/** The TLS failure a connection error stands for, if it is one no retry can mend. */
+export function explainTlsFailure(link: DriverError, client: Partial<KafkaConfig>): TlsFailedError | undefined {
   const code = link.code ?? '';
   const text = `${code} ${link.message ?? ''}`;
   if (UNTRUSTED_CERTIFICATE.has(code)) {
@@ -66,7 +67,7 @@ export function explainKafkaError(error: unknown, context: KafkaErrorContext): u
       const sasl = context.client.sasl as { mechanism?: string; username?: string } | undefined;
       return new AuthenticationFailedError((sasl?.mechanism ?? 'unknown').toUpperCase(), sasl?.username, link);
     }
-    const tls = link.name === 'KafkaJSConnectionError' ? tlsFailure(link, context.client) : undefined;
+    const tls = link.name === 'KafkaJSConnectionError' ? explainTlsFailure(link, context.client) : undefined;
     if (tls) return tls;
     if (link.type?.endsWith('_AUTHORIZATION_FAILED')) {
       const resource =

@@ -1,8 +1,8 @@
 import { connect as netConnect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ISocketFactory } from 'kafkajs';
-import { explainKafkaError } from '../errors/explain-kafka-error.js';
-import { TlsFailedError } from '../errors/tls-failed.error.js';
+import { explainTlsFailure } from '../errors/explain-kafka-error.js';
+import type { TlsFailedError } from '../errors/tls-failed.error.js';
 
 // kafkajs's own keep-alive delay.
 const KEEP_ALIVE_DELAY_MS = 60_000;
@@ -19,8 +19,8 @@ export function tlsReportingSocketFactory(report: (error: TlsFailedError) => voi
     socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
     if (ssl) {
       socket.on('error', (error: Error & { code?: string }) => {
-        const explained = explainKafkaError({ name: 'KafkaJSConnectionError', message: error.message, code: error.code, broker: `${host}:${port}` }, { client: { ssl } });
-        if (explained instanceof TlsFailedError) report(explained);
+        const failure = explainTlsFailure({ message: error.message, code: error.code, broker: `${host}:${port}` }, { ssl });
+        if (failure) report(failure);
       });
     }
     return socket;
