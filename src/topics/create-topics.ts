@@ -1,20 +1,35 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { waitFor } from '../polling/wait-for.js';
 
+// How long every answer must agree before a topic counts as known to all brokers of a cluster.
+const METADATA_SETTLE_MS = 300;
+
 /**
  * Creates topics and waits until every partition has a leader. kafkajs's own `waitForLeaders`
  * retries only LEADER_NOT_AVAILABLE, but a KRaft broker that has not yet seen a new topic answers
  * UNKNOWN_TOPIC_OR_PARTITION (seen on three-node clusters), so the wait is done here, by polling.
+ * kafkajs asks a random broker each time, so on a cluster of several brokers one good answer does
+ * not mean all know the topic: the answers must stay good for a short while.
  */
 export async function createTopicsWithLeaders(admin: Admin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<boolean> {
   const created = await admin.createTopics({ topics, waitForLeaders: false });
   const names = topics.map((topic) => topic.topic);
+  const settleMs = (await admin.describeCluster()).brokers.length > 1 ? METADATA_SETTLE_MS : 0;
+  let goodSince: number | undefined;
   await waitFor(
     async () => {
-      const metadata = await admin.fetchTopicMetadata({ topics: names });
-      return metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+      try {
+        const metadata = await admin.fetchTopicMetadata({ topics: names });
+        const led = metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+        if (!led) goodSince = undefined;
+        else goodSince ??= Date.now();
+      } catch (error) {
+        goodSince = undefined;
+        throw error;
+      }
+      return goodSince !== undefined && Date.now() - goodSince >= settleMs;
     },
-    { timeoutMs, intervalMs: 100, what: `leaders for ${names.join(', ')}` },
+    { timeoutMs, intervalMs: 50, what: `leaders for ${names.join(', ')}` },
   );
   return created;
 }
