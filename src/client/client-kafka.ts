@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import type { Consumer, Kafka, EachMessagePayload, Producer, RecordMetadata, TopicPartitionOffsetAndMetadata } from 'kafkajs';
+import type { Consumer, Producer, TopicPartitionOffsetAndMetadata } from '@nestjs/microservices/external/kafka.interface.js';
 import { connectable, defer, from, mergeMap, Observable, Subject, throwError } from 'rxjs';
 import { headerText, parseIncomingMessage, type ParsedKafkaMessage } from '../codec/incoming-message.js';
 import { KafkaHeaders } from '../codec/kafka-headers.enum.js';
+import type { ConsumedRecord, RecordMetadata } from '../codec/kafka-record.js';
 import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
 import { KafkaResponseDeserializer, type KafkaReplyPacket } from '../codec/reply.codec.js';
 import { KafkaRequestSerializer } from '../codec/request.codec.js';
@@ -11,26 +12,19 @@ import { REPLY_TOPIC_SUFFIX } from '../constants.js';
 import { ClientClosedError } from '../errors/client-closed.error.js';
 import { InvalidMessageError } from '../errors/invalid-message.error.js';
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
-import { explainKafkaError } from '../errors/explain-kafka-error.js';
 import { NotConnectedError } from '../errors/not-connected.error.js';
 import { ReplyPartitionUnavailableError } from '../errors/reply-partition-unavailable.error.js';
 import { ReplyTimeoutError } from '../errors/reply-timeout.error.js';
 import { ReplyTopicNotSubscribedError } from '../errors/reply-topic-not-subscribed.error.js';
-import { watchStatus } from '../kafka-status.listeners.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
-import { createKafka } from '../options/create-kafka.js';
 import { StartUpGuard } from '../options/start-up-guard.js';
 import type { TlsFailedError } from '../errors/tls-failed.error.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
-import { replyPartitionAssigner } from '../reply/reply-partition.assigner.js';
 import { ReplyRouter } from '../reply/reply-router.js';
-import { ensureTopics } from '../topics/ensure-topics.js';
-import { subscribeCreatingMissing } from '../topics/subscribe-creating-missing.js';
-import { producerConfig } from '../options/producer-config.js';
-import { firstGroupJoin } from '../topics/first-group-join.js';
-import { partitionCount } from '../topics/partition-count.js';
 import { ProduceCoalescer } from '../producer/produce-coalescer.js';
-import { AcknowledgedSender } from '../producer/acknowledged-sender.js';
+import { sendAll } from '../producer/send-all.js';
+import type { DriverConsumer, DriverProducer, KafkaDriver } from '../driver/kafka-driver.interface.js';
+import { loadDriver } from '../driver/load-driver.js';
 import { ReplyAssignments } from './reply-assignments.js';
 
 /** Per-call options of `send()`. */
@@ -57,11 +51,10 @@ export class ClientKafka extends ClientProxy {
   private readonly missingPartitionDetail = new Map<string, string>();
   // Emits and requests share per-topic lanes: many concurrent callers, few produce requests.
   private readonly produces: ProduceCoalescer;
-  private readonly sender: AcknowledgedSender;
   private joinedAt = 0;
-  private kafka?: Kafka;
-  private _consumer?: Consumer;
-  private _producer?: Producer;
+  private driver?: KafkaDriver;
+  private _consumer?: DriverConsumer;
+  private _producer?: DriverProducer;
   private initialized?: Promise<void>;
   // Connected and joined: emit() may skip connect().
   private ready = false;
@@ -71,24 +64,17 @@ export class ClientKafka extends ClientProxy {
     this.settings = resolveOptions(options, 'client');
     this.requestSerializer = (this.settings.serializer as RequestSerializer | undefined) ?? new KafkaRequestSerializer();
     this.responseDeserializer = (this.settings.deserializer as ResponseDeserializer | undefined) ?? new KafkaResponseDeserializer();
-    this.sender = new AcknowledgedSender(
-      () => this.producer,
-      this.settings.raw.send,
-      this.logger,
-      (topic) => partitionCount(this.unwrap<Kafka>(), topic),
-      (error, topic) => explainKafkaError(error, { client: this.settings.client, topics: [topic] }),
-    );
-    this.produces = new ProduceCoalescer((topic, messages) => this.sender.sendEach(topic, messages), this.settings.emitBatchMaxMessages);
+    this.produces = new ProduceCoalescer((topic, messages) => this.connectedProducer().send(topic, messages), this.settings.emitBatchMaxMessages);
   }
 
+  /** The driver's reply consumer (a kafkajs Consumer on the default driver). */
   get consumer(): Consumer {
-    if (!this._consumer) throw new NotConnectedError('No consumer initialized: the client consumer', 'connect()');
-    return this._consumer;
+    return this.connectedConsumer().native as Consumer;
   }
 
+  /** The driver's producer (a kafkajs Producer on the default driver). */
   get producer(): Producer {
-    if (!this._producer) throw new NotConnectedError('No producer initialized: the client producer', 'connect()');
-    return this._producer;
+    return this.connectedProducer().native as Producer;
   }
 
   /** Requests for `pattern` expect replies: consume `<pattern>.reply`. Call before connect(). */
@@ -110,7 +96,7 @@ export class ClientKafka extends ClientProxy {
     if (!this.initialized) {
       const guard = new StartUpGuard();
       const attempt = guard.race(this.initialize(guard.report)).catch((error: unknown) => {
-        throw explainKafkaError(error, { client: this.settings.client, topics: [...this.replyTopics], groupId: this.settings.groupId });
+        throw this.driver ? this.driver.explain(error, { topics: [...this.replyTopics], groupId: this.settings.groupId }) : error;
       });
       this.initialized = attempt;
       attempt.catch(async () => {
@@ -127,12 +113,14 @@ export class ClientKafka extends ClientProxy {
     const { _consumer: consumer, _producer: producer } = this;
     this._consumer = undefined;
     this._producer = undefined;
-    this.kafka = undefined;
+    const driver = this.driver;
+    this.driver = undefined;
     this.initialized = undefined;
     this.ready = false;
     this.assignments.clear();
     await producer?.disconnect();
-    await consumer?.disconnect();
+    await consumer?.stop();
+    await driver?.close();
   }
 
   /** Like ClientProxy.send, with an optional per-call timeout: `send(pattern, data, { timeout })`. */
@@ -180,12 +168,12 @@ export class ClientKafka extends ClientProxy {
 
   /** Commits offsets on this client's own (reply) consumer. */
   commitOffsets(topicPartitions: TopicPartitionOffsetAndMetadata[]): Promise<void> {
-    return this.consumer.commitOffsets(topicPartitions);
+    return this.connectedConsumer().commitOffsets(topicPartitions);
   }
 
   unwrap<T>(): T {
-    if (!this.kafka) throw new NotConnectedError('Not initialized. The Kafka client', 'connect()');
-    return this.kafka as T;
+    if (!this.driver) throw new NotConnectedError('Not initialized. The Kafka client', 'connect()');
+    return this.driver.native as T;
   }
 
   override on(): never {
@@ -211,7 +199,7 @@ export class ClientKafka extends ClientProxy {
   private async dispatchBatch(topic: string, payloads: unknown[]): Promise<RecordMetadata[]> {
     if (payloads.length === 0) return [];
     const messages = await Promise.all(payloads.map((payload) => this.requestSerializer.serialize(payload, { pattern: topic })));
-    return this.sender.send(topic, messages);
+    return sendAll(this.connectedProducer(), topic, messages);
   }
 
   private request(packet: ReadPacket, callback: (packet: WritePacket) => void, timeoutMs: number): () => void {
@@ -244,43 +232,35 @@ export class ClientKafka extends ClientProxy {
   private async initialize(reportTls: (error: TlsFailedError) => void): Promise<void> {
     const { settings } = this;
     this.joinedAt ||= Date.now();
-    this.kafka = createKafka(settings, this.logger, reportTls);
-    const producer = this.kafka.producer(producerConfig(settings.raw.producer, this.sender.pins));
+    const driver = await loadDriver(settings, this.logger, reportTls);
+    this.driver = driver;
     // Set at once so that close() after a failed start disconnects it too.
+    const producer = driver.producer(this._status$);
     this._producer = producer;
     // The producer connects while the reply consumer joins its group: ready time is the longer of the two.
     const producerConnected = producer.connect();
     producerConnected.catch(() => undefined);
     if (!settings.producerOnlyMode) {
-      const consumer = this.kafka.consumer({
-        partitionAssigners: [replyPartitionAssigner({ joinedAt: this.joinedAt, currentAssignment: () => this.assignments.minimums() })],
-        ...settings.consumer,
+      const topics = [...this.replyTopics];
+      const consumer = driver.consumer({
         groupId: settings.groupId,
+        topics,
+        topicsToCreate: topics,
+        createTopics: settings.createTopics,
+        replyPartitions: { joinedAt: this.joinedAt, current: () => this.assignments.minimums() },
+        onRecord: (record) => this.handleReply(record),
+        onAssignment: (assignment) => this.onGroupJoin(consumer, assignment),
+        status: this._status$,
       });
       this._consumer = consumer;
-      watchStatus(consumer, producer, this._status$);
-      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onGroupJoin(consumer, payload.memberAssignment));
-      const topics = [...this.replyTopics];
-      // Created before the first metadata request names them: asking for a missing topic makes the
-      // broker auto-create it, and kafkajs logs the race as errors a user should not have to read.
-      const created = topics.length > 0 && settings.createTopics ? ensureTopics(this.kafka, topics, this.logger) : undefined;
-      await consumer.connect();
-      if (topics.length > 0) {
-        await created;
-        await subscribeCreatingMissing(consumer, this.kafka, { ...settings.raw.subscribe, topics }, settings.createTopics, this.logger);
-      }
-      const joined = firstGroupJoin(consumer);
-      await consumer.run({ ...settings.raw.run, eachMessage: (payload) => this.handleReply(payload) });
-      // Requests need a reply partition: wait for the first assignment instead of failing the first send().
-      if (topics.length > 0) await joined;
-    } else {
-      watchStatus(undefined, producer, this._status$);
+      // Requests need a reply partition: start() waits for the first assignment instead of failing the first send().
+      await consumer.start();
     }
     await producerConnected;
     this.ready = true;
   }
 
-  private onGroupJoin(consumer: Consumer, memberAssignment: Record<string, number[]>): void {
+  private onGroupJoin(consumer: DriverConsumer, memberAssignment: Record<string, number[]>): void {
     this.assignments.replace(memberAssignment);
     const lost = this.router.failWhere(
       (request) => !this.assignments.owns(request.replyTopic, request.replyPartition),
@@ -297,27 +277,33 @@ export class ClientKafka extends ClientProxy {
   }
 
   /** Says how many partitions the reply topic has and how many instances share the group. */
-  private async explainMissingPartition(consumer: Consumer, topic: string): Promise<void> {
-    const admin = this.kafka?.admin();
+  private async explainMissingPartition(consumer: DriverConsumer, topic: string): Promise<void> {
+    const driver = this.driver;
+    if (!driver) return;
     try {
-      const group = await consumer.describeGroup();
-      await admin?.connect();
-      const metadata = await admin?.fetchTopicMetadata({ topics: [topic] });
-      const partitions = metadata?.topics[0]?.partitions.length ?? 0;
-      const members = group.members.length;
+      const members = await consumer.groupSize();
+      const partitions = await driver.partitionCount(topic);
       const detail = `the group has ${members} instances and "${topic}" has ${partitions} partition(s); it needs at least ${members}`;
       this.missingPartitionDetail.set(topic, detail);
       this.logger.error(`reply topic "${topic}": ${detail}`);
     } catch (error) {
       this.logger.warn(`reply topic "${topic}": no partition assigned (${(error as Error).message})`);
-    } finally {
-      await admin?.disconnect().catch(() => undefined);
     }
   }
 
-  private async handleReply({ topic, partition, message }: EachMessagePayload): Promise<void> {
-    const parsed = parseIncomingMessage(message, topic, partition, this.settings.keepBinary);
+  private async handleReply(record: ConsumedRecord): Promise<void> {
+    const parsed = parseIncomingMessage(record, this.settings.keepBinary);
     if (headerText(parsed.headers, KafkaHeaders.CORRELATION_ID) === undefined) return;
     this.router.deliver(await this.responseDeserializer.deserialize(parsed));
+  }
+
+  private connectedProducer(): DriverProducer {
+    if (!this._producer) throw new NotConnectedError('No producer initialized: the client producer', 'connect()');
+    return this._producer;
+  }
+
+  private connectedConsumer(): DriverConsumer {
+    if (!this._consumer) throw new NotConnectedError('No consumer initialized: the client consumer', 'connect()');
+    return this._consumer;
   }
 }

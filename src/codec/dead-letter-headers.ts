@@ -1,4 +1,4 @@
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord, RecordHeaders } from './kafka-record.js';
 
 /** Spring Kafka's dead-letter header names, so existing DLT tooling reads our dead letters too. */
 export enum DeadLetterHeaders {
@@ -39,9 +39,9 @@ export function describeError(error: unknown): string {
 }
 
 /** The dead letter: the original key, value and headers, untouched, plus where it came from and why. */
-export function deadLetterMessage(original: KafkaMessage, facts: DeadLetterFacts): { key: Buffer | null; value: Buffer | null; headers: IHeaders; timestamp: string } {
-  const headers: IHeaders = {
-    ...(original.headers ?? {}),
+export function deadLetterMessage(original: ConsumedRecord, facts: DeadLetterFacts): { key: Buffer | null; value: Buffer | null; headers: RecordHeaders; timestamp: string } {
+  const headers: RecordHeaders = {
+    ...original.headers,
     [DeadLetterHeaders.ORIGINAL_TOPIC]: facts.topic,
     [DeadLetterHeaders.ORIGINAL_PARTITION]: String(facts.partition),
     [DeadLetterHeaders.ORIGINAL_OFFSET]: original.offset,

@@ -1,4 +1,4 @@
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord } from './kafka-record.js';
 import { decodeValue } from './payload.js';
 
 /** A consumed record with key, value (unless keepBinary) and headers decoded, as handlers see it. */
@@ -12,34 +12,27 @@ export interface ParsedKafkaMessage {
   partition: number;
   size?: number;
   attributes?: number;
-  magicByte?: number;
-  isControlRecord?: boolean;
-  batchContext?: unknown;
 }
 
 /**
- * Decodes a consumed record without touching the original, which kafkajs may hand over again on a
- * retry. Headers are always decoded, even with keepBinary, as Nest does.
+ * Decodes a consumed record without touching the original, which a driver may hand over again on a
+ * redelivery. Headers are always decoded, even with keepBinary, as Nest does.
  */
-export function parseIncomingMessage(message: KafkaMessage, topic: string, partition: number, keepBinary: boolean): ParsedKafkaMessage {
+export function parseIncomingMessage(record: ConsumedRecord, keepBinary: boolean): ParsedKafkaMessage {
   const headers: Record<string, unknown> = {};
-  const rawHeaders: IHeaders = message.headers ?? {};
+  const rawHeaders = record.headers;
   for (const name of Object.keys(rawHeaders)) headers[name] = decodeValue(rawHeaders[name]);
   // Field by field rather than a spread: one object shape for every record keeps this hot path fast.
-  const record = message as KafkaMessage & { magicByte?: number; isControlRecord?: boolean; batchContext?: unknown };
   return {
-    magicByte: record.magicByte,
     attributes: record.attributes,
     timestamp: record.timestamp,
     offset: record.offset,
     size: record.size,
-    isControlRecord: record.isControlRecord,
-    batchContext: record.batchContext,
-    key: message.key === null || message.key === undefined ? message.key : decodeValue(message.key),
-    value: keepBinary ? message.value : decodeValue(message.value),
+    key: record.key === null || record.key === undefined ? record.key : decodeValue(record.key),
+    value: keepBinary ? record.value : decodeValue(record.value),
     headers,
-    topic,
-    partition,
+    topic: record.topic,
+    partition: record.partition,
   };
 }
 

@@ -1,11 +1,11 @@
-import type { IHeaders } from 'kafkajs';
+import type { RecordHeaders } from './kafka-record.js';
 import { encodeValue } from './payload.js';
 
-/** The record a serializer hands to the producer: kafkajs's Message with headers always present. */
+/** The record a serializer hands to the producer, with headers always present. */
 export interface OutgoingKafkaMessage {
   key?: Buffer | string | null;
   value: Buffer | string | null;
-  headers: IHeaders;
+  headers: RecordHeaders;
   partition?: number;
   timestamp?: string;
 }
@@ -28,6 +28,6 @@ export function toOutgoingMessage(payload: unknown): OutgoingKafkaMessage {
   const envelope: Record<string, unknown> = { ...payload };
   const message = { ...envelope, value: encodeValue(envelope.value) } as OutgoingKafkaMessage;
   if (envelope.key !== null && envelope.key !== undefined) message.key = encodeValue(envelope.key);
-  message.headers = { ...((envelope.headers as IHeaders | undefined) ?? {}) };
+  message.headers = { ...((envelope.headers as RecordHeaders | undefined) ?? {}) };
   return message;
 }

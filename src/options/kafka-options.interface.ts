@@ -1,5 +1,6 @@
 import type { Deserializer, Serializer } from '@nestjs/microservices';
-import type { ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, KafkaConfig, ProducerConfig, ProducerRecord } from 'kafkajs';
+// Nest's own copy of the kafkajs option types: what Transport.KAFKA takes, with no driver installed.
+import type { ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, KafkaConfig, ProducerConfig, ProducerRecord } from '@nestjs/microservices/external/kafka.interface.js';
 
 /**
  * The options of `Transport.KAFKA` (Nest's `KafkaOptions['options']`), field for field, plus this

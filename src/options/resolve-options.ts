@@ -1,5 +1,5 @@
 import type { Deserializer, Serializer } from '@nestjs/microservices';
-import type { ConsumerConfig, KafkaConfig } from 'kafkajs';
+import type { ConsumerConfig, KafkaConfig } from '@nestjs/microservices/external/kafka.interface.js';
 import { KAFKA_DEFAULT_BROKER, KAFKA_DEFAULT_EMIT_BATCH_MAX_MESSAGES, KAFKA_DEFAULT_CLIENT_ID, KAFKA_DEFAULT_GROUP_ID, KAFKA_DEFAULT_REQUEST_TIMEOUT_MS } from '../constants.js';
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from './kafka-options.interface.js';

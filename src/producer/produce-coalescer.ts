@@ -1,8 +1,9 @@
-import type { Message, RecordMetadata } from 'kafkajs';
-import type { SendOutcome } from './acknowledged-sender.js';
+import type { RecordMetadata } from '../codec/kafka-record.js';
+import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
+import type { SendOutcome } from '../driver/kafka-driver.interface.js';
 
 interface PendingProduce {
-  messages: Message[];
+  messages: OutgoingKafkaMessage[];
   resolve: (metadata: RecordMetadata[]) => void;
   reject: (error: unknown) => void;
 }
@@ -25,12 +26,12 @@ export class ProduceCoalescer {
   private readonly lanes = new Map<string, Lane>();
 
   constructor(
-    private readonly send: (topic: string, messages: Message[]) => Promise<SendOutcome>,
+    private readonly send: (topic: string, messages: OutgoingKafkaMessage[]) => Promise<SendOutcome>,
     private readonly maxMessages: number,
   ) {}
 
   /** Resolves with the acknowledged metadata of the request that carried the messages. */
-  enqueue(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
+  enqueue(topic: string, messages: OutgoingKafkaMessage[]): Promise<RecordMetadata[]> {
     return new Promise((resolve, reject) => {
       const lane = this.lanes.get(topic);
       if (lane) {

@@ -1,5 +1,3 @@
-import { AssignerProtocol, type Assigner, type GroupMember, type GroupMemberAssignment, type PartitionAssigner } from 'kafkajs';
-
 /** Protocol name and version of Nest's assigner: a group only forms when every member offers them. */
 export const REPLY_ASSIGNER_NAME = 'NestReplyPartitionAssigner';
 export const REPLY_ASSIGNER_VERSION = 1;
@@ -17,14 +15,13 @@ export interface DecodedReplyMember extends ReplyMemberState {
 }
 
 /**
- * Reads one member's metadata. A member whose metadata or userData cannot be read (another
- * assigner's format, garbage bytes) takes part with no history instead of failing the whole group.
+ * Reads one member's userData. A member whose userData cannot be read (another assigner's format,
+ * garbage bytes, none at all) takes part with no history instead of failing the whole group.
  */
-export function decodeReplyMember(member: GroupMember): DecodedReplyMember {
+export function decodeReplyMember(memberId: string, userData: Buffer | undefined): DecodedReplyMember {
   let state: Partial<ReplyMemberState> = {};
   try {
-    const metadata = AssignerProtocol.MemberMetadata.decode(member.memberMetadata);
-    const parsed = JSON.parse(metadata?.userData?.toString() ?? '') as unknown;
+    const parsed = JSON.parse(userData?.toString() ?? '') as unknown;
     if (typeof parsed === 'object' && parsed !== null) state = parsed as Partial<ReplyMemberState>;
   } catch {
     state = {};
@@ -37,7 +34,7 @@ export function decodeReplyMember(member: GroupMember): DecodedReplyMember {
     }
   }
   const joinedAt = typeof state.joinedAt === 'number' && Number.isFinite(state.joinedAt) ? state.joinedAt : undefined;
-  return { memberId: member.memberId, previousAssignment, joinedAt };
+  return { memberId, previousAssignment, joinedAt };
 }
 
 /** Oldest first; members without a join time (Nest's) after those with one; then by member id. */
@@ -83,32 +80,7 @@ export function assignReplyPartitions(members: DecodedReplyMember[], partitionsB
   return assignment;
 }
 
-/**
- * The kafkajs assigner of a client's reply consumer. It speaks Nest's protocol (name, version,
- * userData JSON with `previousAssignment`), so our clients and Nest's can share a reply group, and
- * adds `joinedAt`, which Nest's assigner ignores, to order members by age.
- */
-export function replyPartitionAssigner(member: { joinedAt: number; currentAssignment(): Record<string, number> }): PartitionAssigner {
-  return ({ cluster }): Assigner => ({
-    name: REPLY_ASSIGNER_NAME,
-    version: REPLY_ASSIGNER_VERSION,
-    async assign({ members, topics }): Promise<GroupMemberAssignment[]> {
-      const partitionsByTopic: Record<string, number[]> = {};
-      for (const topic of topics) {
-        partitionsByTopic[topic] = cluster.findTopicPartitionMetadata(topic).map((metadata) => metadata.partitionId);
-      }
-      const assignment = assignReplyPartitions(members.map(decodeReplyMember), partitionsByTopic);
-      return Object.entries(assignment).map(([memberId, topicsOfMember]) => ({
-        memberId,
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: REPLY_ASSIGNER_VERSION, assignment: topicsOfMember, userData: Buffer.alloc(0) }),
-      }));
-    },
-    protocol({ topics }) {
-      const state: ReplyMemberState = { previousAssignment: member.currentAssignment(), joinedAt: member.joinedAt };
-      return {
-        name: REPLY_ASSIGNER_NAME,
-        metadata: AssignerProtocol.MemberMetadata.encode({ version: REPLY_ASSIGNER_VERSION, topics, userData: Buffer.from(JSON.stringify(state)) }),
-      };
-    },
-  });
+/** A member's userData: what it held so far and when it joined. */
+export function encodeReplyMember(state: ReplyMemberState): Buffer {
+  return Buffer.from(JSON.stringify(state));
 }

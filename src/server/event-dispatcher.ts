@@ -1,12 +1,12 @@
 import type { Logger } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord } from '../codec/kafka-record.js';
+import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { deadLetterMessage, describeError } from '../codec/dead-letter-headers.js';
 import type { IncomingKafkaRequest } from '../codec/request.codec.js';
 import type { KafkaContext } from '../context/kafka.context.js';
 import type { EventRetryOptions } from '../options/kafka-options.interface.js';
-import type { AcknowledgedSender } from '../producer/acknowledged-sender.js';
 import { backoffBefore, resolveEventRetry, type EventRetryPolicy } from './event-retry-policy.js';
 import type { ShutdownSignal } from './shutdown-signal.js';
 import { withinTimeout, type HandlerTimeouts } from './handler-timeout.js';
@@ -19,7 +19,7 @@ export interface EventDelivery {
   handler: EventHandler;
   context: KafkaContext;
   /** The record as consumed, bytes untouched, for the dead letter. */
-  raw: KafkaMessage;
+  raw: ConsumedRecord;
   topic: string;
   partition: number;
   heartbeat: () => Promise<void>;
@@ -29,7 +29,8 @@ export interface EventDispatcherDeps {
   logger: Logger;
   groupId: string;
   policy: EventRetryPolicy;
-  sender: AcknowledgedSender;
+  /** Resolves once the broker stored every message; used for dead letters. */
+  send(topic: string, messages: OutgoingKafkaMessage[]): Promise<unknown>;
   timeouts: HandlerTimeouts;
   closing: () => ShutdownSignal;
 }
@@ -88,7 +89,7 @@ export class EventDispatcher {
     }
     const deadLetterTopic = `${delivery.topic}${policy.deadLetterSuffix}`;
     const message = deadLetterMessage(delivery.raw, { topic: delivery.topic, partition: delivery.partition, groupId: this.deps.groupId, error, attempts: policy.attempts });
-    await this.deps.sender.send(deadLetterTopic, [message]);
+    await this.deps.send(deadLetterTopic, [message]);
     this.deps.logger.error(`event ${where} moved to ${deadLetterTopic} after ${policy.attempts} failed tries: ${describeError(error)}`);
   }
 

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import type { Consumer, Kafka, EachMessagePayload, Producer } from 'kafkajs';
 import type { Observable, Subscription } from 'rxjs';
 import { headerText, parseIncomingMessage, type ParsedKafkaMessage } from '../codec/incoming-message.js';
+import type { ConsumedRecord } from '../codec/kafka-record.js';
 import { KafkaHeaders } from '../codec/kafka-headers.enum.js';
 import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
 import { addReplyHeaders } from '../codec/reply.codec.js';
@@ -10,25 +10,19 @@ import { KafkaRequestDeserializer, KafkaRequestSerializer, type IncomingKafkaReq
 import { NO_MESSAGE_HANDLER } from '../constants.js';
 import { KafkaContext } from '../context/kafka.context.js';
 import { NotConnectedError } from '../errors/not-connected.error.js';
-import { explainKafkaError } from '../errors/explain-kafka-error.js';
 import { ProduceCoalescer } from '../producer/produce-coalescer.js';
-import { AcknowledgedSender } from '../producer/acknowledged-sender.js';
+import { sendAll } from '../producer/send-all.js';
+import type { DeliveryControls, DriverConsumer, DriverProducer, KafkaDriver, RecordOutcome } from '../driver/kafka-driver.interface.js';
+import { loadDriver } from '../driver/load-driver.js';
 import { KafkaStatus } from '../kafka-status.enum.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
-import { createKafka } from '../options/create-kafka.js';
 import { StartUpGuard } from '../options/start-up-guard.js';
 import type { TlsFailedError } from '../errors/tls-failed.error.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
-import { ensureTopics } from '../topics/ensure-topics.js';
-import { subscribeCreatingMissing } from '../topics/subscribe-creating-missing.js';
-import { producerConfig } from '../options/producer-config.js';
-import { firstGroupJoin } from '../topics/first-group-join.js';
-import { partitionCount } from '../topics/partition-count.js';
 import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
-import { watchStatus } from '../kafka-status.listeners.js';
 import { EventDispatcher } from './event-dispatcher.js';
 import { DEFAULT_EVENT_RETRY, resolveEventRetry } from './event-retry-policy.js';
-import { ServerClosingError, ShutdownSignal } from './shutdown-signal.js';
+import { ShutdownSignal } from './shutdown-signal.js';
 import { DEFAULT_HANDLER_TIMEOUT_MS, HandlerTimeouts, resolveHandlerTimeout } from './handler-timeout.js';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error.js';
 
@@ -48,16 +42,15 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   private readonly settings: ResolvedKafkaOptions;
   private readonly replySerializer: { serialize(value: unknown): OutgoingKafkaMessage | Promise<OutgoingKafkaMessage> };
   private readonly requestDeserializer: { deserialize(message: ParsedKafkaMessage, options: { channel: string }): IncomingKafkaRequest | Promise<IncomingKafkaRequest> };
-  private kafka?: Kafka;
-  private consumer?: Consumer;
-  private producer?: Producer;
+  private driver?: KafkaDriver;
+  private consumer?: DriverConsumer;
+  private producer?: DriverProducer;
   private readonly running = new Set<Subscription>();
   private readonly replying = new Set<Promise<void>>();
   private closing = new ShutdownSignal();
   private readonly events: EventDispatcher;
   // Replies to concurrent requests leave in shared produce requests, one lane per reply topic.
   private readonly replies: ProduceCoalescer;
-  private readonly sender: AcknowledgedSender;
   private readonly timeouts: HandlerTimeouts;
 
   constructor(options?: KafkaTransportOptions | KafkaMicroserviceOptions) {
@@ -66,25 +59,15 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     this.replySerializer = (this.settings.serializer as typeof this.replySerializer | undefined) ?? new KafkaRequestSerializer();
     this.requestDeserializer = (this.settings.deserializer as typeof this.requestDeserializer | undefined) ?? new KafkaRequestDeserializer();
     this.timeouts = new HandlerTimeouts(resolveHandlerTimeout(this.settings.raw.handlerTimeout, DEFAULT_HANDLER_TIMEOUT_MS, 'handlerTimeout'));
-    this.sender = new AcknowledgedSender(
-      () => {
-        if (!this.producer) throw new NotConnectedError('The reply producer', 'listen()');
-        return this.producer;
-      },
-      this.settings.raw.send,
-      this.logger,
-      (topic) => partitionCount(this.connectedKafka(), topic),
-      (error, topic) => explainKafkaError(error, { client: this.settings.client, topics: [topic] }),
-    );
     this.events = new EventDispatcher({
       logger: this.logger,
       groupId: this.settings.groupId,
       policy: resolveEventRetry(DEFAULT_EVENT_RETRY, this.settings.raw.eventRetry, 'eventRetry'),
-      sender: this.sender,
+      send: (topic, messages) => sendAll(this.connectedProducer(), topic, messages),
       timeouts: this.timeouts,
       closing: () => this.closing,
     });
-    this.replies = new ProduceCoalescer((topic, messages) => this.sender.sendEach(topic, messages), this.settings.emitBatchMaxMessages);
+    this.replies = new ProduceCoalescer((topic, messages) => this.connectedProducer().send(topic, messages), this.settings.emitBatchMaxMessages);
   }
 
   /** Keeps RegExp patterns as RegExps (kafkajs subscribes to them), on Nest 11 as on Nest 12. */
@@ -126,9 +109,10 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       const guard = new StartUpGuard();
       await guard.race(this.start(guard.report));
     } catch (error) {
+      const driver = this.driver;
       await this.close().catch(() => undefined);
       const topics = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>).keys()];
-      callback(explainKafkaError(error, { client: this.settings.client, topics, groupId: this.settings.groupId }));
+      callback(driver ? driver.explain(error, { topics, groupId: this.settings.groupId }) : error);
       return;
     }
     callback();
@@ -145,19 +129,21 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     // Fetching stops first: a message fetched while closing would only be refused (and redelivered).
     const consumer = this.consumer;
     this.consumer = undefined;
-    await consumer?.disconnect();
+    await consumer?.stop();
     // Replies already on their way are produced before the producer goes.
     await Promise.race([Promise.allSettled([...this.replying]), new Promise((grace) => setTimeout(grace, REPLY_DRAIN_MS).unref())]);
     const producer = this.producer;
     this.producer = undefined;
-    this.kafka = undefined;
+    const driver = this.driver;
+    this.driver = undefined;
     await producer?.disconnect();
+    await driver?.close();
   }
 
   /** `[kafka, consumer, producer]`, as Nest's server returns them. */
   unwrap<T>(): T {
-    if (!this.kafka) throw new NotConnectedError('The Kafka server', 'listen() (app.listen() / startAllMicroservices())');
-    return [this.kafka, this.consumer, this.producer] as T;
+    if (!this.driver) throw new NotConnectedError('The Kafka server', 'listen() (app.listen() / startAllMicroservices())');
+    return [this.driver.native, this.consumer?.native, this.producer?.native] as T;
   }
 
   on(): never {
@@ -167,13 +153,9 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   private async start(reportTls: (error: TlsFailedError) => void): Promise<void> {
     const { settings } = this;
     this.closing = new ShutdownSignal();
-    const raw = settings.raw;
-    this.kafka = createKafka(settings, this.logger, reportTls);
-    this.consumer = this.kafka.consumer({ ...settings.consumer, groupId: settings.groupId });
-    this.producer = this.kafka.producer(producerConfig(raw.producer, this.sender.pins));
-    watchStatus(this.consumer, this.producer, this._status$);
-    await this.consumer.connect();
-    await this.producer.connect();
+    const driver = await loadDriver(settings, this.logger, reportTls);
+    this.driver = driver;
+    this.producer = driver.producer(this._status$);
 
     const handlers = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>)];
     const topics = handlers.map(([topic]) => topic);
@@ -181,31 +163,34 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     for (const [topic, handler] of handlers) this.timeouts.of(handler, String(topic));
     // Resolving each event handler's dead-letter topic also checks its eventRetry extras, at start-up.
     const deadLetterTopics = handlers.flatMap(([topic, handler]) => (typeof topic === 'string' && handler.isEventHandler ? [this.events.deadLetterTopic(topic, handler)] : []));
-    if (settings.createTopics) {
-      const named = topics.filter((topic): topic is string => typeof topic === 'string');
-      await ensureTopics(this.kafka, [...named, ...deadLetterTopics.filter((topic): topic is string => topic !== undefined)], this.logger);
-    }
-    if (topics.length === 0) return;
-    await subscribeCreatingMissing(this.consumer, this.kafka, { ...raw.subscribe, topics }, settings.createTopics, this.logger);
-    const joined = firstGroupJoin(this.consumer);
-    await this.consumer.run({ ...raw.run, eachMessage: (payload) => this.handleMessage(payload) });
+    const named = topics.filter((topic): topic is string => typeof topic === 'string');
+    this.consumer = driver.consumer({
+      groupId: settings.groupId,
+      topics,
+      topicsToCreate: [...named, ...deadLetterTopics.filter((topic): topic is string => topic !== undefined)],
+      createTopics: settings.createTopics,
+      onRecord: (record, controls) => this.handleMessage(record, controls),
+      status: this._status$,
+    });
+    await this.producer.connect();
     // listen() resolves once the group has given this server its partitions, not before.
-    await joined;
+    await this.consumer.start();
   }
 
-  private async handleMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  private async handleMessage(record: ConsumedRecord, { heartbeat }: DeliveryControls): Promise<RecordOutcome | void> {
     const consumer = this.consumer;
     const producer = this.producer;
-    // Closing: returning would let kafkajs commit a message nobody handled.
-    if (!consumer || !producer) throw new ServerClosingError();
-    const parsed = parseIncomingMessage(message, topic, partition, this.settings.keepBinary);
+    // Closing: a commit now would be for a message nobody handled.
+    if (!consumer || !producer) return 'redeliver';
+    const { topic, partition } = record;
+    const parsed = parseIncomingMessage(record, this.settings.keepBinary);
     const correlationId = headerText(parsed.headers, KafkaHeaders.CORRELATION_ID);
     const replyTopic = headerText(parsed.headers, KafkaHeaders.REPLY_TOPIC);
     const replyPartition = headerText(parsed.headers, KafkaHeaders.REPLY_PARTITION);
     const deserialized = this.requestDeserializer.deserialize(parsed, { channel: topic });
     // Awaiting only a deserializer that really is asynchronous saves a turn per message.
     const request = deserialized instanceof Promise ? await deserialized : deserialized;
-    const context = new KafkaContext(parsed, partition, topic, consumer, heartbeat, producer);
+    const context = new KafkaContext(parsed, partition, topic, consumer.native, heartbeat, producer.native);
     const handler = this.getHandlerByPattern(request.pattern);
 
     // Without a correlation id or a reply topic nobody waits for an answer: an event, as in Nest.
@@ -214,7 +199,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
         this.logger.error(`There is no matching event handler defined in the remote service. Event pattern: ${request.pattern}`);
         return;
       }
-      return this.events.dispatch({ request, handler, context, raw: message, topic, partition, heartbeat });
+      return this.events.dispatch({ request, handler, context, raw: record, topic, partition, heartbeat });
     }
     const reply = (packet: ReplyPacket) => this.sendReply(packet, replyTopic, replyPartition, correlationId);
     if (!handler) {
@@ -232,7 +217,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       },
     );
     const timeoutMs = this.timeouts.of(handler, request.pattern);
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.abandon(abort, request.pattern, timeoutMs, `${topic}[${partition}]@${message.offset}`), timeoutMs);
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.abandon(abort, request.pattern, timeoutMs, `${topic}[${partition}]@${record.offset}`), timeoutMs);
     this.replying.add(sent);
     void sent.finally(() => {
       clearTimeout(timer);
@@ -241,9 +226,9 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     await this.closing.race(handled);
   }
 
-  private connectedKafka(): Kafka {
-    if (!this.kafka) throw new NotConnectedError('The Kafka server', 'listen()');
-    return this.kafka;
+  private connectedProducer(): DriverProducer {
+    if (!this.producer) throw new NotConnectedError('The reply producer', 'listen()');
+    return this.producer;
   }
 
   /** Past its handlerTimeout: the caller gets the error now, the consumer moves on. */

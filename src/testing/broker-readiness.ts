@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { clusterProbe } from '../driver/kafkajs/cluster-probe.js';
 import { waitFor } from './wait-for.js';
 
 export interface ReadinessOptions {
@@ -13,29 +13,16 @@ export interface ReadinessOptions {
 
 /** Resolves once a metadata request succeeds and names every expected broker. */
 export async function waitForBrokers(brokers: string[], options: ReadinessOptions): Promise<void> {
-  const kafka = new Kafka({
-    brokers,
-    clientId: 'nestjs-kafka-transport-readiness',
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    retry: { retries: 0 },
-  });
+  const probe = clusterProbe(brokers);
   await waitFor(
     async () => {
       const abort = options.abortIf?.();
       if (abort) throw new AbortReadiness(abort);
-      const admin = kafka.admin();
-      try {
-        await admin.connect();
-        const cluster = await admin.describeCluster();
-        if (cluster.brokers.length < options.expectedBrokers || cluster.controller === null) return false;
-        // Looking up a group coordinator creates __consumer_offsets: done here, the first consumer
-        // group of a test joins at once instead of retrying "coordinator not available".
-        if (options.warmGroupCoordinator) await admin.describeGroups(['nestjs-kafka-transport-warm-up']);
-        return true;
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
+      // Warming only once the cluster is whole: a fresh broker's first group is slow.
+      const look = await probe.look();
+      if (look.brokers < options.expectedBrokers || !look.hasController) return false;
+      if (options.warmGroupCoordinator) await probe.look({ warmGroupCoordinator: true });
+      return true;
     },
     { timeoutMs: options.timeoutMs, intervalMs: 250, what: `${options.expectedBrokers} broker(s) at ${brokers.join(',')}`, stopOn: AbortReadiness },
   );

@@ -4,7 +4,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import { ClientKafka, ReplyPartitionUnavailableError, ServerKafka } from '../../src/index.js';
 import { uniqueGroupId, uniqueTopic, waitFor } from '../../src/testing/index.js';
-import { createTopicsWithLeaders } from '../../src/topics/create-topics.js';
+import { createTopicsWithLeaders } from '../../src/driver/kafkajs/create-topics.js';
 import { kafkaOptions, startMicroservice } from '../support/nest-apps.js';
 import { testBrokers, testKafka } from '../support/test-kafka.js';
 

@@ -1,5 +1,5 @@
 import { startKafka, uniqueTopic, waitFor, type KafkaTestCluster } from '../../../src/testing/index.js';
-import { createTopicsWithLeaders } from '../../../src/topics/create-topics.js';
+import { createTopicsWithLeaders } from '../../../src/driver/kafkajs/create-topics.js';
 import { readMessages, testKafka } from '../../support/test-kafka.js';
 
 describe('a three-node test cluster', () => {

@@ -1,8 +1,8 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord } from '../../../src/codec/kafka-record.js';
 import { deadLetterMessage, describeError } from '../../../src/codec/dead-letter-headers.js';
 import { HandlerTimeoutError } from '../../../src/errors/handler-timeout.error.js';
 
-const original: KafkaMessage = { key: Buffer.from('k'), value: Buffer.from('{"id":1}'), headers: { tenant: 'acme' }, offset: '4', timestamp: '1700000000000', attributes: 0 };
+const original: ConsumedRecord = { topic: 'orders', partition: 2, key: Buffer.from('k'), value: Buffer.from('{"id":1}'), headers: { tenant: 'acme' }, offset: '4', timestamp: '1700000000000', attributes: 0 };
 const facts = { topic: 'orders', partition: 2, groupId: 'billing', attempts: 3 };
 
 describe('dead letters', () => {

@@ -1,30 +1,33 @@
 import type { KafkaMessage } from 'kafkajs';
+import { toConsumedRecord } from '../../../src/driver/kafkajs/consumed-record.js';
+import type { ConsumedRecord } from '../../../src/codec/kafka-record.js';
 import { parseIncomingMessage } from '../../../src/codec/incoming-message.js';
 import { toOutgoingMessage } from '../../../src/codec/outgoing-message.js';
 import { KafkaHeaders } from '../../../src/codec/kafka-headers.enum.js';
 import { addReplyHeaders, KafkaResponseDeserializer } from '../../../src/codec/reply.codec.js';
 import { KafkaRequestDeserializer } from '../../../src/codec/request.codec.js';
 
-const record = (overrides: Partial<KafkaMessage> = {}): KafkaMessage =>
-  ({ key: Buffer.from('k'), value: Buffer.from('{"n":1}'), headers: { trace: Buffer.from('t') }, offset: '7', timestamp: '1', attributes: 0, ...overrides }) as unknown as KafkaMessage;
+const record = (overrides: Partial<ConsumedRecord> = {}, topic = 'orders', partition = 0): ConsumedRecord =>
+  ({ topic, partition, key: Buffer.from('k'), value: Buffer.from('{"n":1}'), headers: { trace: Buffer.from('t') }, offset: '7', timestamp: '1', attributes: 0, ...overrides }) as ConsumedRecord;
 
 describe('parseIncomingMessage', () => {
   it('decodes key, value and headers without touching the record kafkajs may hand over again', () => {
     const original = record();
-    const parsed = parseIncomingMessage(original, 'orders', 2, false);
+    const parsed = parseIncomingMessage({ ...original, partition: 2 }, false);
     expect(parsed).toMatchObject({ key: 'k', value: { n: 1 }, headers: { trace: 't' }, topic: 'orders', partition: 2, offset: '7' });
     expect(Buffer.isBuffer(original.value)).toBe(true);
-    expect(Buffer.isBuffer(original.headers!.trace)).toBe(true);
+    expect(Buffer.isBuffer(original.headers.trace)).toBe(true);
   });
 
   it('leaves the value as bytes with keepBinary, but still decodes headers', () => {
-    const parsed = parseIncomingMessage(record(), 'orders', 0, true);
+    const parsed = parseIncomingMessage(record(), true);
     expect(Buffer.isBuffer(parsed.value)).toBe(true);
     expect(parsed.headers.trace).toBe('t');
   });
 
-  it('treats missing headers as none and keeps a null key null', () => {
-    const parsed = parseIncomingMessage(record({ headers: undefined, key: null }), 'orders', 0, false);
+  it('treats a kafkajs message without headers as one with none, and keeps a null key null', () => {
+    const message = { key: null, value: Buffer.from('1'), offset: '3', timestamp: '1', attributes: 0 } as unknown as KafkaMessage;
+    const parsed = parseIncomingMessage(toConsumedRecord(message, 'orders', 0), false);
     expect(parsed.headers).toEqual({});
     expect(parsed.key).toBeNull();
   });
@@ -32,7 +35,7 @@ describe('parseIncomingMessage', () => {
 
 describe('KafkaRequestDeserializer', () => {
   it('hands a tombstone handler the whole message, so its key stays reachable', () => {
-    const parsed = parseIncomingMessage(record({ value: null }), 'users', 0, false);
+    const parsed = parseIncomingMessage(record({ value: null }, 'users'), false);
     expect(new KafkaRequestDeserializer().deserialize(parsed, { channel: 'users' })).toEqual({ pattern: 'users', data: parsed });
   });
 });
@@ -57,7 +60,7 @@ describe('reply headers', () => {
   const roundTrip = (markers: Parameters<typeof addReplyHeaders>[1], value: string | null = 'v') => {
     const message = addReplyHeaders({ value, headers: {} }, markers);
     const headers = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, v as Buffer]));
-    return { message, packet: deserializer.deserialize(parseIncomingMessage(record({ value: value === null ? null : Buffer.from(value), headers }), 'x.reply', 0, false)) };
+    return { message, packet: deserializer.deserialize(parseIncomingMessage(record({ value: value === null ? null : Buffer.from(value), headers }, 'x.reply'), false)) };
   };
 
   it('writes the end-of-stream marker as one zero byte, as Nest does', () => {

@@ -1,4 +1,5 @@
-import type { Message, RecordMetadata } from 'kafkajs';
+import type { RecordMetadata } from '../../../src/codec/kafka-record.js';
+import type { OutgoingKafkaMessage as Message } from '../../../src/codec/outgoing-message.js';
 import { ProduceCoalescer } from '../../../src/producer/produce-coalescer.js';
 
 const metadataFor = (topic: string): RecordMetadata[] => [{ topicName: topic, partition: 0, errorCode: 0 }];
@@ -10,7 +11,7 @@ describe('ProduceCoalescer', () => {
   it('sends messages for one topic made together in one request, in order, and resolves each with its metadata', async () => {
     const requests: [string, unknown[]][] = [];
     const coalescer = new ProduceCoalescer(async (topic, messages) => (requests.push([topic, values(messages)]), outcomeFor(topic)), 100);
-    const results = await Promise.all([coalescer.enqueue('a', [{ value: '1' }]), coalescer.enqueue('b', [{ value: '2' }]), coalescer.enqueue('a', [{ value: '3' }])]);
+    const results = await Promise.all([coalescer.enqueue('a', [{ value: '1', headers: {} }]), coalescer.enqueue('b', [{ value: '2', headers: {} }]), coalescer.enqueue('a', [{ value: '3', headers: {} }])]);
     expect(requests).toEqual([
       ['a', ['1', '3']],
       ['b', ['2']],
@@ -27,9 +28,9 @@ describe('ProduceCoalescer', () => {
       if (sizes.length === 1) await firstHeld;
       return outcomeFor(topic);
     }, 3);
-    const first = coalescer.enqueue('t', [{ value: 'x' }]);
+    const first = coalescer.enqueue('t', [{ value: 'x', headers: {} }]);
     await turn();
-    const later = Array.from({ length: 7 }, (_, i) => coalescer.enqueue('t', [{ value: String(i) }]));
+    const later = Array.from({ length: 7 }, (_, i) => coalescer.enqueue('t', [{ value: String(i), headers: {} }]));
     release();
     await Promise.all([first, ...later]);
     expect(sizes).toEqual([1, 3, 3, 1]);
@@ -42,7 +43,7 @@ describe('ProduceCoalescer', () => {
       if (calls === 1) throw new Error('broker down');
       return outcomeFor(topic);
     }, 1);
-    const outcomes = await Promise.allSettled([coalescer.enqueue('t', [{ value: '1' }]), coalescer.enqueue('t', [{ value: '2' }])]);
+    const outcomes = await Promise.allSettled([coalescer.enqueue('t', [{ value: '1', headers: {} }]), coalescer.enqueue('t', [{ value: '2', headers: {} }])]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled']);
   });
 
@@ -53,17 +54,17 @@ describe('ProduceCoalescer', () => {
       if (topic === 'missing') await stuck;
       return outcomeFor(topic);
     }, 100);
-    const held = coalescer.enqueue('missing', [{ value: '1' }]);
+    const held = coalescer.enqueue('missing', [{ value: '1', headers: {} }]);
     await turn();
-    const heldToo = coalescer.enqueue('missing', [{ value: '2' }]);
-    await expect(coalescer.enqueue('orders', [{ value: '3' }])).resolves.toEqual(metadataFor('orders'));
+    const heldToo = coalescer.enqueue('missing', [{ value: '2', headers: {} }]);
+    await expect(coalescer.enqueue('orders', [{ value: '3', headers: {} }])).resolves.toEqual(metadataFor('orders'));
     releaseStuck();
     await expect(Promise.all([held, heldToo])).resolves.toHaveLength(2);
   });
 
   it('fails only the caller whose own message was refused, not the others sharing its request', async () => {
     const coalescer = new ProduceCoalescer(async (topic, messages) => outcomeFor(topic, new Map(messages.filter((message) => message.partition === 99).map((message) => [message, new Error('no partition 99')]))), 100);
-    const outcomes = await Promise.allSettled([coalescer.enqueue('t', [{ value: '1' }]), coalescer.enqueue('t', [{ value: '2', partition: 99 }]), coalescer.enqueue('t', [{ value: '3' }])]);
+    const outcomes = await Promise.allSettled([coalescer.enqueue('t', [{ value: '1', headers: {} }]), coalescer.enqueue('t', [{ value: '2', partition: 99, headers: {} }]), coalescer.enqueue('t', [{ value: '3', headers: {} }])]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 });

@@ -1,18 +1,19 @@
 import { AssignerProtocol, type GroupMember } from 'kafkajs';
-import { assignReplyPartitions, decodeReplyMember, type DecodedReplyMember } from '../../../src/reply/reply-partition.assigner.js';
+import { decodeGroupMember } from '../../../src/driver/kafkajs/reply-partition-assignor.js';
+import { assignReplyPartitions, type DecodedReplyMember } from '../../../src/reply/reply-partition.assigner.js';
 
 const member = (memberId: string, userData: Buffer | string): GroupMember => ({
   memberId,
   memberMetadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics: ['t.reply'], userData: Buffer.from(userData) }),
 });
 
-describe('decodeReplyMember', () => {
+describe('decodeGroupMember (kafkajs member metadata)', () => {
   it('reads a Nest member\'s userData, which has no join time', () => {
-    expect(decodeReplyMember(member('nest-1', '{"previousAssignment":{"t.reply":2}}'))).toEqual({ memberId: 'nest-1', previousAssignment: { 't.reply': 2 }, joinedAt: undefined });
+    expect(decodeGroupMember(member('nest-1', '{"previousAssignment":{"t.reply":2}}'))).toEqual({ memberId: 'nest-1', previousAssignment: { 't.reply': 2 }, joinedAt: undefined });
   });
 
   it('reads our member\'s join time', () => {
-    expect(decodeReplyMember(member('ours-1', '{"previousAssignment":{},"joinedAt":1700}')).joinedAt).toBe(1700);
+    expect(decodeGroupMember(member('ours-1', '{"previousAssignment":{},"joinedAt":1700}')).joinedAt).toBe(1700);
   });
 
   it.each([
@@ -21,7 +22,7 @@ describe('decodeReplyMember', () => {
     ['a previous partition that is not a number', member('x', '{"previousAssignment":{"t.reply":"zero"}}')],
     ['metadata that is not member metadata at all', { memberId: 'x', memberMetadata: Buffer.from('garbage') }],
   ])('takes part without history for %s, instead of failing the group', (_name, input) => {
-    expect(decodeReplyMember(input)).toEqual({ memberId: 'x', previousAssignment: {}, joinedAt: undefined });
+    expect(decodeGroupMember(input)).toEqual({ memberId: 'x', previousAssignment: {}, joinedAt: undefined });
   });
 });
 

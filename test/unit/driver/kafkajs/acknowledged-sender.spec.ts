@@ -1,7 +1,9 @@
+import type { OutgoingKafkaMessage } from '../../../../src/codec/outgoing-message.js';
+import { sendAll } from '../../../../src/producer/send-all.js';
 import { Logger } from '@nestjs/common';
 import { Partitioners, type Message, type PartitionerArgs, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
-import { UnacknowledgedMessagesError } from '../../../src/errors/unacknowledged-messages.error.js';
-import { AcknowledgedSender } from '../../../src/producer/acknowledged-sender.js';
+import { UnacknowledgedMessagesError } from '../../../../src/errors/unacknowledged-messages.error.js';
+import { AcknowledgedSender } from '../../../../src/driver/kafkajs/acknowledged-sender.js';
 
 const PARTITIONS: PartitionerArgs['partitionMetadata'] = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], partitionErrorCode: 0 }));
 
@@ -36,7 +38,7 @@ function flakyProducer(sender: () => AcknowledgedSender, dropped: (sendNumber: n
 }
 
 const threePartitions = async () => PARTITIONS.length;
-const numbered = (count: number): Message[] => Array.from({ length: count }, (_, n) => ({ value: String(n) }));
+const numbered = (count: number): OutgoingKafkaMessage[] => Array.from({ length: count }, (_, n) => ({ value: String(n), headers: {} }));
 const allStored = (stored: Map<number, unknown[]>) => [...stored.values()].flat().map(Number).sort((a, b) => a - b);
 /** Keeps warnings instead of printing them. */
 class RecordingLogger extends Logger {
@@ -56,7 +58,7 @@ describe('AcknowledgedSender', () => {
     const fake = flakyProducer(() => sender, (sendNumber) => (sendNumber === 1 ? [0] : []));
     const sender = new AcknowledgedSender(() => fake.producer, undefined, logger, threePartitions);
 
-    const metadata = await sender.send('orders', numbered(30));
+    const metadata = await sendAll(sender, 'orders', numbered(30));
 
     expect(allStored(fake.stored)).toEqual(Array.from({ length: 30 }, (_, n) => n));
     expect(fake.sends.map((record) => record.messages.length)).toEqual([30, 10]);
@@ -69,7 +71,7 @@ describe('AcknowledgedSender', () => {
   it('asks for acks from all in-sync replicas unless the user chose otherwise', async () => {
     const fake = flakyProducer(() => sender, () => []);
     const sender = new AcknowledgedSender(() => fake.producer, { timeout: 1000 }, quietLogger().logger, threePartitions);
-    await sender.send('orders', numbered(1));
+    await sendAll(sender, 'orders', numbered(1));
     expect(fake.sends[0]).toMatchObject({ acks: -1, timeout: 1000 });
   });
 
@@ -78,7 +80,7 @@ describe('AcknowledgedSender', () => {
     const fake = flakyProducer(() => sender, () => [2]);
     const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger, threePartitions);
     try {
-      await sender.send('orders', numbered(6));
+      await sendAll(sender, 'orders', numbered(6));
     } catch (error) {
       expect(error).toBeInstanceOf(UnacknowledgedMessagesError);
       expect((error as UnacknowledgedMessagesError).message).toContain('2 message(s) to "orders" partition(s) 2');
@@ -89,17 +91,17 @@ describe('AcknowledgedSender', () => {
   it('repartitions a message object sent again later, once its earlier send settled', async () => {
     const fake = flakyProducer(() => sender, () => []);
     const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger, threePartitions);
-    const message: Message = { value: 'again' };
-    await sender.send('orders', [message]);
+    const message: OutgoingKafkaMessage = { value: 'again', headers: {} };
+    await sendAll(sender, 'orders', [message]);
     expect(sender.pins.partitionOf(message)).toBeUndefined();
-    await sender.send('orders', [message]);
+    await sendAll(sender, 'orders', [message]);
     expect([...fake.stored.values()].filter((values) => values.length > 0)).toHaveLength(2);
   });
 
   it('fails at once with PartitionOutOfRangeError for a partition the topic does not have, which kafkajs drops silently', async () => {
     const fake = flakyProducer(() => sender, () => []);
     const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger, threePartitions);
-    await expect(sender.send('replies', [{ value: 'a', partition: 99 }, { value: 'b', partition: 1 }])).rejects.toMatchObject({
+    await expect(sendAll(sender, 'replies', [{ value: 'a', partition: 99, headers: {} }, { value: 'b', partition: 1, headers: {} }])).rejects.toMatchObject({
       code: 'KAFKA_PARTITION_OUT_OF_RANGE',
       message: expect.stringContaining('"replies" partition(s) 99: the topic has 3 partition(s)'),
     });
@@ -111,7 +113,7 @@ describe('AcknowledgedSender', () => {
     const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger, async () => {
       throw new Error('no broker answers metadata right now');
     });
-    await expect(sender.send('orders', numbered(9))).resolves.toBeDefined();
+    await expect(sendAll(sender, 'orders', numbered(9))).resolves.toBeDefined();
     expect(allStored(fake.stored)).toEqual(Array.from({ length: 9 }, (_, n) => n));
   });
 });

@@ -1,8 +1,8 @@
 import type { Logger } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
-import type { TlsFailedError } from '../errors/tls-failed.error.js';
-import { kafkaLogCreator } from '../kafka-logger.js';
-import type { ResolvedKafkaOptions } from './resolve-options.js';
+import { Kafka, type KafkaConfig } from 'kafkajs';
+import type { TlsFailedError } from '../../errors/tls-failed.error.js';
+import type { ResolvedKafkaOptions } from '../../options/resolve-options.js';
+import { kafkaLogCreator } from './kafkajs-logger.js';
 import { tlsReportingSocketFactory } from './tls-reporting-socket-factory.js';
 
 /**
@@ -14,8 +14,9 @@ export function createKafka(settings: ResolvedKafkaOptions, logger: Logger, repo
   return new Kafka({
     logCreator: kafkaLogCreator(logger),
     socketFactory: tlsReportingSocketFactory(reportTls),
-    ...settings.client,
+    // Nest's copy of the kafkajs option types: the same fields, checked against kafkajs's own here.
+    ...(settings.client as Partial<KafkaConfig>),
     clientId: settings.clientId,
-    brokers: settings.brokers,
+    brokers: settings.brokers as KafkaConfig['brokers'],
   });
 }

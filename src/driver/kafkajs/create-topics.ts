@@ -1,5 +1,5 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
-import { waitFor } from '../polling/wait-for.js';
+import { waitFor } from '../../polling/wait-for.js';
 
 // How long every answer must agree before a topic counts as known to all brokers of a cluster.
 const METADATA_SETTLE_MS = 300;

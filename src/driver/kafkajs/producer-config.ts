@@ -1,5 +1,5 @@
 import { Partitioners, type ProducerConfig } from 'kafkajs';
-import type { PartitionPins } from '../producer/partition-pins.js';
+import type { PartitionPins } from './partition-pins.js';
 
 /**
  * The producer options with kafkajs's own default partitioner named explicitly (the same behaviour,

@@ -1,4 +1,4 @@
-import type { ICustomPartitioner, Message } from 'kafkajs';
+import type { ICustomPartitioner } from 'kafkajs';
 
 /**
  * Gives each message object one partition for the whole of its send. kafkajs asks the partitioner
@@ -7,7 +7,7 @@ import type { ICustomPartitioner, Message } from 'kafkajs';
  * checked afterwards. The user's partitioner still makes every choice; it is asked once per message.
  */
 export class PartitionPins {
-  private readonly pinned = new WeakMap<Message, number>();
+  private readonly pinned = new WeakMap<object, number>();
 
   /** The producer's `createPartitioner`, pinning whatever `create` chooses. */
   wrap(create: ICustomPartitioner): ICustomPartitioner {
@@ -24,12 +24,12 @@ export class PartitionPins {
   }
 
   /** The partition `message` was given, if it was partitioned at all. */
-  partitionOf(message: Message): number | undefined {
+  partitionOf(message: object): number | undefined {
     return this.pinned.get(message);
   }
 
   /** Forgets the messages once their send settled, so a reused object is partitioned afresh. */
-  release(messages: Message[]): void {
+  release(messages: object[]): void {
     for (const message of messages) this.pinned.delete(message);
   }
 }

@@ -1,6 +1,6 @@
 import { logLevel } from 'kafkajs';
-import { driverLogLevel } from '../../src/kafka-logger.js';
-import { ServerClosingError } from '../../src/server/shutdown-signal.js';
+import { driverLogLevel } from '../../../../src/driver/kafkajs/kafkajs-logger.js';
+import { ServerClosingError } from '../../../../src/server/shutdown-signal.js';
 
 const error = (namespace: string, message: string, extra: Record<string, unknown> = {}) => ({ namespace, level: logLevel.ERROR, log: { message, timestamp: '', logger: 'kafkajs', ...extra } });
 

@@ -1,8 +1,8 @@
 import { connect as netConnect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ISocketFactory } from 'kafkajs';
-import { explainTlsFailure } from '../errors/explain-kafka-error.js';
-import type { TlsFailedError } from '../errors/tls-failed.error.js';
+import { explainTlsFailure } from '../tls-failure.js';
+import type { TlsFailedError } from '../../errors/tls-failed.error.js';
 
 // kafkajs's own keep-alive delay.
 const KEEP_ALIVE_DELAY_MS = 60_000;

@@ -1,17 +1,14 @@
 import type { Logger } from '@nestjs/common';
-import type { Message, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
-import { PartitionOutOfRangeError } from '../errors/partition-out-of-range.error.js';
-import { UnacknowledgedMessagesError } from '../errors/unacknowledged-messages.error.js';
+import type { Producer, ProducerRecord } from 'kafkajs';
+import type { RecordMetadata } from '../../codec/kafka-record.js';
+import type { OutgoingKafkaMessage } from '../../codec/outgoing-message.js';
+import type { SendOutcome } from '../kafka-driver.interface.js';
+import { PartitionOutOfRangeError } from '../../errors/partition-out-of-range.error.js';
+import { UnacknowledgedMessagesError } from '../../errors/unacknowledged-messages.error.js';
 import { PartitionPins } from './partition-pins.js';
 
 /** What a send takes besides topic and messages (`acks`, `timeout`, `compression`). */
 export type SendSettings = Omit<ProducerRecord, 'topic' | 'messages'>;
-
-/** The broker's acknowledgements, and the messages that could not be stored with the reason for each. */
-export interface SendOutcome {
-  metadata: RecordMetadata[];
-  refused: Map<Message, Error>;
-}
 
 // Rounds of sending what is still unacknowledged before the caller is told; each round is a whole
 // kafkajs send with its own retries, so reaching the bound means the partition really has no leader.
@@ -38,19 +35,11 @@ export class AcknowledgedSender {
     private readonly explain: (error: unknown, topic: string) => unknown = (error) => error,
   ) {}
 
-  /** Resolves once every message is stored; fails, for all of them, if any one could not be. */
-  async send(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
-    const outcome = await this.sendEach(topic, messages);
-    const [refusal] = outcome.refused.values();
-    if (refusal) throw refusal;
-    return outcome.metadata;
-  }
-
   /**
    * Sends and says, message by message, which could not be stored and why, so that messages of
    * several callers sharing one send fail only for their own faults.
    */
-  async sendEach(topic: string, messages: Message[]): Promise<SendOutcome> {
+  async send(topic: string, messages: OutgoingKafkaMessage[]): Promise<SendOutcome> {
     // acks -1 unless the user chose otherwise: acknowledged means held by every in-sync replica.
     const record = { acks: -1, ...this.settings, topic };
     try {
@@ -64,10 +53,10 @@ export class AcknowledgedSender {
     }
   }
 
-  private async sendUntilStored(record: SendSettings & { topic: string }, messages: Message[]): Promise<SendOutcome> {
+  private async sendUntilStored(record: SendSettings & { topic: string }, messages: OutgoingKafkaMessage[]): Promise<SendOutcome> {
     const { topic } = record;
     const acknowledged: RecordMetadata[] = [];
-    const refused = new Map<Message, Error>();
+    const refused = new Map<OutgoingKafkaMessage, Error>();
     let pending = messages;
     for (let round = 1; pending.length > 0; round += 1) {
       const metadata = await this.producer().send({ ...record, messages: pending });
@@ -87,10 +76,10 @@ export class AcknowledgedSender {
   }
 
   /** Refuses the messages whose partition the topic does not have; returns the others. */
-  private async refuseMissingPartitions(topic: string, pending: Message[], refused: Map<Message, Error>): Promise<Message[]> {
+  private async refuseMissingPartitions(topic: string, pending: OutgoingKafkaMessage[], refused: Map<OutgoingKafkaMessage, Error>): Promise<OutgoingKafkaMessage[]> {
     // Asked while a leader may be moving: if the cluster cannot say, the messages are simply sent again.
     const count = await this.partitionCount(topic).catch(() => Number.POSITIVE_INFINITY);
-    const outside = (message: Message) => (this.pins.partitionOf(message) ?? -1) >= count;
+    const outside = (message: OutgoingKafkaMessage) => (this.pins.partitionOf(message) ?? -1) >= count;
     const beyond = pending.filter(outside);
     if (beyond.length === 0) return pending;
     const error = new PartitionOutOfRangeError(topic, this.partitionsOf(beyond), count);
@@ -98,11 +87,11 @@ export class AcknowledgedSender {
     return pending.filter((message) => !outside(message));
   }
 
-  private partitionsOf(messages: Message[]): number[] {
+  private partitionsOf(messages: OutgoingKafkaMessage[]): number[] {
     return [...new Set(messages.map((message) => this.pins.partitionOf(message) ?? -1))].sort((a, b) => a - b);
   }
 
-  private unacknowledged(topic: string, messages: Message[], metadata: RecordMetadata[]): Message[] {
+  private unacknowledged(topic: string, messages: OutgoingKafkaMessage[], metadata: RecordMetadata[]): OutgoingKafkaMessage[] {
     const stored = new Set(metadata.filter((entry) => entry.topicName === topic && entry.errorCode === 0).map((entry) => entry.partition));
     return messages.filter((message) => {
       const partition = this.pins.partitionOf(message);

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Consumer, ConsumerSubscribeTopics, Kafka } from 'kafkajs';
-import { TopicMissingError } from '../errors/topic-missing.error.js';
+import { TopicMissingError } from '../../errors/topic-missing.error.js';
 import { ensureTopics } from './ensure-topics.js';
 
 function isUnknownTopic(error: unknown): boolean {

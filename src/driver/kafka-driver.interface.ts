@@ -1,0 +1,102 @@
+import type { ConsumedRecord, RecordMetadata } from '../codec/kafka-record.js';
+import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
+import type { KafkaStatus } from '../kafka-status.enum.js';
+
+/**
+ * The one seam between the transport and a Kafka client library. Server, client, reply routing,
+ * codec and context speak only these types; each driver (src/driver/<name>/) maps them onto its
+ * library, so a driver's quirks stay inside it and every driver runs the same transport.
+ */
+export interface KafkaDriver {
+  /** The library's own client object: what `unwrap()` hands to users. */
+  readonly native: unknown;
+  producer(status?: StatusSink): DriverProducer;
+  consumer(spec: ConsumerSpec): DriverConsumer;
+  /** Creates the named topics that do not exist yet; warns and goes on when it may not. */
+  ensureTopics(topics: string[]): Promise<void>;
+  /** How many partitions `topic` has now. */
+  partitionCount(topic: string): Promise<number>;
+  /**
+   * The typed error (AuthenticationFailedError, TlsFailedError, AuthorizationFailedError) a failure
+   * the user can fix by configuration stands for, naming the option or resource; else the error itself.
+   */
+  explain(error: unknown, context: FailureContext): unknown;
+  /** Releases what the driver itself holds (not its producers and consumers, which close on their own). */
+  close(): Promise<void>;
+}
+
+/** Receives status changes, with Nest's status strings. */
+export type StatusSink = { next(status: KafkaStatus): void };
+
+/** What was being done when the driver failed: names for the typed error's message. */
+export interface FailureContext {
+  topics?: (string | RegExp)[];
+  groupId?: string;
+}
+
+/** The broker's acknowledgements, and the records that could not be stored with the reason for each. */
+export interface SendOutcome {
+  metadata: RecordMetadata[];
+  refused: Map<OutgoingKafkaMessage, Error>;
+}
+
+export interface DriverProducer {
+  readonly native: unknown;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /**
+   * Sends to one topic and resolves only once the broker stored each record (or acks 0 was chosen),
+   * naming, record by record, those it could not store: records of several callers may share a
+   * send, and each caller fails only for its own. A driver that cannot know a record was stored
+   * sends it again: at least once, never acknowledged and lost.
+   */
+  send(topic: string, records: OutgoingKafkaMessage[]): Promise<SendOutcome>;
+}
+
+/**
+ * What becomes of a consumed record: `commit` lets its offset be committed; `redeliver` keeps it
+ * and every later record of its partition uncommitted, and the group delivers them again. A
+ * callback that rejects counts as `redeliver`.
+ */
+export type RecordOutcome = 'commit' | 'redeliver';
+
+/** What a record's callback may do while it runs. */
+export interface DeliveryControls {
+  /** Tells the group coordinator the member is alive while a record takes long. */
+  heartbeat(): Promise<void>;
+}
+
+export interface ConsumerSpec {
+  groupId: string;
+  /** Topic names and RegExps to subscribe to. */
+  topics: (string | RegExp)[];
+  /** Named topics to create before subscribing when they are missing (`createTopics`). */
+  topicsToCreate: string[];
+  /** May missing topics be created? When not, a missing subscribed topic fails start-up (TopicMissingError). */
+  createTopics: boolean;
+  /**
+   * Reply consumers of clients: take part in Nest's reply-partition protocol, so that no two client
+   * instances share a reply partition, also with Nest's own clients in the group.
+   */
+  replyPartitions?: { joinedAt: number; current(): Record<string, number> };
+  onRecord(record: ConsumedRecord, controls: DeliveryControls): Promise<RecordOutcome | void>;
+  /** Each group join: the partitions this member now holds, per topic. */
+  onAssignment?(assignment: Record<string, number[]>): void;
+  status?: StatusSink;
+}
+
+export interface DriverConsumer {
+  readonly native: unknown;
+  /**
+   * Connects, subscribes and starts consuming; with topics, resolves once the group gave this
+   * member its partitions (or after a bounded wait, the group still trying in the background).
+   * Rejects when the consumer cannot start at all.
+   */
+  start(): Promise<void>;
+  /** Stops fetching and leaves the group; records in flight stay uncommitted unless already handled. */
+  stop(): Promise<void>;
+  /** How many members the group has now. */
+  groupSize(): Promise<number>;
+  /** Commits offsets of this member's group: the offset of the next record to read, per partition. */
+  commitOffsets(offsets: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void>;
+}

@@ -1,0 +1,65 @@
+import type { Logger } from '@nestjs/common';
+import type { Consumer, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachMessagePayload, Kafka } from 'kafkajs';
+import type { ResolvedKafkaOptions } from '../../options/resolve-options.js';
+import type { ConsumerSpec, DriverConsumer } from '../kafka-driver.interface.js';
+import { toConsumedRecord } from './consumed-record.js';
+import { ensureTopics } from './ensure-topics.js';
+import { firstGroupJoin } from './first-group-join.js';
+import { watchConsumerStatus } from './kafkajs-status.js';
+import { RedeliveryRequested } from './redelivery-requested.js';
+import { replyPartitionAssigner } from './reply-partition-assignor.js';
+import { subscribeCreatingMissing } from './subscribe-creating-missing.js';
+
+/**
+ * A kafkajs consumer driven by the port's per-record outcome. kafkajs commits what `eachMessage`
+ * returned from and fetches again what it threw on, so `redeliver` is a throw here.
+ */
+export class KafkajsConsumer implements DriverConsumer {
+  readonly native: Consumer;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly settings: ResolvedKafkaOptions,
+    private readonly logger: Logger,
+    private readonly spec: ConsumerSpec,
+  ) {
+    const assigners = spec.replyPartitions ? { partitionAssigners: [replyPartitionAssigner(spec.replyPartitions)] } : {};
+    this.native = kafka.consumer({ ...assigners, ...(settings.consumer as Partial<ConsumerConfig>), groupId: spec.groupId });
+    if (spec.status) watchConsumerStatus(this.native, spec.status);
+    const { onAssignment } = spec;
+    if (onAssignment) this.native.on(this.native.events.GROUP_JOIN, ({ payload }) => onAssignment(payload.memberAssignment));
+  }
+
+  async start(): Promise<void> {
+    const { spec, settings } = this;
+    // Created before the first metadata request names them: asking for a missing topic makes the
+    // broker auto-create it, and kafkajs logs the race as errors a user should not have to read.
+    const created = spec.createTopics && spec.topicsToCreate.length > 0 ? ensureTopics(this.kafka, spec.topicsToCreate, this.logger) : undefined;
+    created?.catch(() => undefined);
+    await this.native.connect();
+    await created;
+    if (spec.topics.length === 0) return;
+    const subscription = { ...(settings.raw.subscribe as Omit<ConsumerSubscribeTopics, 'topics'>), topics: spec.topics };
+    await subscribeCreatingMissing(this.native, this.kafka, subscription, spec.createTopics, this.logger);
+    const joined = firstGroupJoin(this.native);
+    await this.native.run({ ...(settings.raw.run as Omit<ConsumerRunConfig, 'eachMessage'>), eachMessage: (payload) => this.deliver(payload) });
+    await joined;
+  }
+
+  stop(): Promise<void> {
+    return this.native.disconnect();
+  }
+
+  async groupSize(): Promise<number> {
+    return (await this.native.describeGroup()).members.length;
+  }
+
+  commitOffsets(offsets: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void> {
+    return this.native.commitOffsets(offsets);
+  }
+
+  private async deliver({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    const outcome = await this.spec.onRecord(toConsumedRecord(message, topic, partition), { heartbeat });
+    if (outcome === 'redeliver') throw new RedeliveryRequested(topic, partition, message.offset);
+  }
+}

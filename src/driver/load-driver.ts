@@ -1,0 +1,27 @@
+import type { Logger } from '@nestjs/common';
+import { DriverMissingError } from '../errors/driver-missing.error.js';
+import type { TlsFailedError } from '../errors/tls-failed.error.js';
+import type { ResolvedKafkaOptions } from '../options/resolve-options.js';
+import type { KafkaDriver } from './kafka-driver.interface.js';
+
+/** True when `error` says that `packageName` itself (not something inside it) could not be found. */
+function isMissing(error: unknown, packageName: string): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
+  return new RegExp(`['"]${packageName.replace(/[/.]/g, '\\$&')}['"/]`).test(message ?? '');
+}
+
+/**
+ * The driver, loaded at first use as Nest loads kafkajs: a user of one driver needs no other
+ * installed, and importing this package loads no Kafka library until a server listens or a client
+ * connects.
+ */
+export async function loadDriver(settings: ResolvedKafkaOptions, logger: Logger, reportTls: (error: TlsFailedError) => void): Promise<KafkaDriver> {
+  try {
+    const { KafkajsDriver } = await import('./kafkajs/kafkajs-driver.js');
+    return new KafkajsDriver(settings, logger, reportTls);
+  } catch (error) {
+    if (isMissing(error, 'kafkajs')) throw new DriverMissingError('kafkajs', error);
+    throw error;
+  }
+}
