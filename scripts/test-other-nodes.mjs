@@ -1,15 +1,33 @@
-// Runs the unit tests and the main request-reply, event and interop tests again on Node.js 22 and
-// 24, the versions users run (the machines' own Node is 20). The binaries come from the npm registry
-// as packages, installed in test/node-versions, so no other command changes which Node it uses.
+// Runs the suite again on Node.js 22 and 24, the versions users run (the machines' own Node is 20,
+// on which the main jest run proves the kafkajs driver). The binaries come from the npm registry as
+// packages, installed in test/node-versions, so no other command changes which Node it uses.
+//
+// Node 22: unit tests, then the transport's integration suite on the platformatic driver (it needs
+//          Node >= 22.22), then the request-reply, event and interop tests on kafkajs.
+// Node 24: unit tests and the request-reply, event, interop and driver tests on both drivers.
 import { execFileSync } from 'node:child_process';
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   throw new Error(`the Node 22 and 24 runs use the linux-x64 binaries of test/node-versions; this machine is ${process.platform}-${process.arch}`);
 }
-const specs = ['test/unit/', 'test/integration/nest/request-reply', 'test/integration/nest/events', 'test/integration/nest/interop'];
-for (const name of ['node22', 'node24']) {
-  const node = `test/node-versions/node_modules/${name}/bin/node`;
+
+const NEST_SPECS = ['test/integration/nest/request-reply', 'test/integration/nest/events', 'test/integration/nest/interop', 'test/integration/driver/'];
+// The test kit's own tests and the bench smoke test do not depend on the driver.
+const DRIVER_INDEPENDENT = ['test/integration/harness/', 'test/integration/bench/'];
+
+const runs = [
+  { node: 'node22', driver: 'platformatic', what: 'unit tests and the integration suite', args: ['--selectProjects', 'unit', 'integration', '--testPathIgnorePatterns', ...DRIVER_INDEPENDENT] },
+  { node: 'node22', driver: 'kafkajs', what: 'request-reply, event, interop and driver tests', args: ['--selectProjects', 'integration', '--testPathPatterns', ...NEST_SPECS] },
+  { node: 'node24', driver: 'kafkajs', what: 'unit, request-reply, event, interop and driver tests', args: ['--selectProjects', 'unit', 'integration', '--testPathPatterns', 'test/unit/', ...NEST_SPECS] },
+  { node: 'node24', driver: 'platformatic', what: 'request-reply, event, interop and driver tests', args: ['--selectProjects', 'integration', '--testPathPatterns', ...NEST_SPECS] },
+];
+
+for (const run of runs) {
+  const node = `test/node-versions/node_modules/${run.node}/bin/node`;
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
-  process.stdout.write(`\n=== unit, request-reply, event and interop tests on Node ${version} ===\n`);
-  execFileSync(node, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--selectProjects', 'unit', 'integration', '--testPathPatterns', ...specs], { stdio: 'inherit' });
+  process.stdout.write(`\n=== ${run.what} on Node ${version}, ${run.driver} driver ===\n`);
+  execFileSync(node, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...run.args], {
+    stdio: 'inherit',
+    env: { ...process.env, KAFKA_TEST_DRIVER: run.driver },
+  });
 }

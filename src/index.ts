@@ -8,6 +8,7 @@ export { KafkaResponseDeserializer, type KafkaReplyPacket } from './codec/reply.
 export type { OutgoingKafkaMessage } from './codec/outgoing-message.js';
 export type { ParsedKafkaMessage } from './codec/incoming-message.js';
 export type { KafkaTransportOptions, KafkaMicroserviceOptions } from './options/kafka-options.interface.js';
+export type { ConsumedRecord, RecordMetadata, RecordHeaders } from './codec/kafka-record.js';
 export { KAFKA_DEFAULT_BROKER, KAFKA_DEFAULT_REQUEST_TIMEOUT_MS } from './constants.js';
 export { KafkaTransportError } from './errors/kafka-transport.error.js';
 export { InvalidOptionError } from './errors/invalid-option.error.js';
@@ -24,4 +25,5 @@ export { HandlerTimeoutError } from './errors/handler-timeout.error.js';
 export { AuthenticationFailedError } from './errors/authentication-failed.error.js';
 export { AuthorizationFailedError } from './errors/authorization-failed.error.js';
 export { TlsFailedError } from './errors/tls-failed.error.js';
+export { DriverMissingError } from './errors/driver-missing.error.js';
 export { KafkaRetriableException } from './errors/kafka-retriable.exception.js';

@@ -25,6 +25,7 @@ import { ProduceCoalescer } from '../producer/produce-coalescer.js';
 import { sendAll } from '../producer/send-all.js';
 import type { DriverConsumer, DriverProducer, KafkaDriver } from '../driver/kafka-driver.interface.js';
 import { loadDriver } from '../driver/load-driver.js';
+import { chooseDriver } from '../driver/driver-choice.js';
 import { ReplyAssignments } from './reply-assignments.js';
 
 /** Per-call options of `send()`. */
@@ -62,6 +63,7 @@ export class ClientKafka extends ClientProxy {
   constructor(options?: KafkaTransportOptions | KafkaMicroserviceOptions) {
     super();
     this.settings = resolveOptions(options, 'client');
+    chooseDriver(this.settings);
     this.requestSerializer = (this.settings.serializer as RequestSerializer | undefined) ?? new KafkaRequestSerializer();
     this.responseDeserializer = (this.settings.deserializer as ResponseDeserializer | undefined) ?? new KafkaResponseDeserializer();
     this.produces = new ProduceCoalescer((topic, messages) => this.connectedProducer().send(topic, messages), this.settings.emitBatchMaxMessages);
@@ -96,7 +98,7 @@ export class ClientKafka extends ClientProxy {
     if (!this.initialized) {
       const guard = new StartUpGuard();
       const attempt = guard.race(this.initialize(guard.report)).catch((error: unknown) => {
-        throw this.driver ? this.driver.explain(error, { topics: [...this.replyTopics], groupId: this.settings.groupId }) : error;
+        throw this.driver ? this.driver.explain(error, { topics: [...this.replyTopics], groupId: this.settings.groupId, startUp: true }) : error;
       });
       this.initialized = attempt;
       attempt.catch(async () => {

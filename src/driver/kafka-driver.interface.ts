@@ -7,6 +7,9 @@ import type { KafkaStatus } from '../kafka-status.enum.js';
  * codec and context speak only these types; each driver (src/driver/<name>/) maps them onto its
  * library, so a driver's quirks stay inside it and every driver runs the same transport.
  */
+/** The Kafka client libraries the transport can run on (option `driver`). */
+export type DriverName = 'kafkajs' | 'platformatic';
+
 export interface KafkaDriver {
   /** The library's own client object: what `unwrap()` hands to users. */
   readonly native: unknown;
@@ -32,6 +35,8 @@ export type StatusSink = { next(status: KafkaStatus): void };
 export interface FailureContext {
   topics?: (string | RegExp)[];
   groupId?: string;
+  /** The failure ended a start-up (listen(), connect()): nothing had worked yet. */
+  startUp?: boolean;
 }
 
 /** The broker's acknowledgements, and the records that could not be stored with the reason for each. */
@@ -87,6 +92,11 @@ export interface ConsumerSpec {
 
 export interface DriverConsumer {
   readonly native: unknown;
+  /**
+   * What a handler's `context.getConsumer()` returns: the kafkajs Consumer on kafkajs; elsewhere an
+   * object with kafkajs's `commitOffsets`, so handlers that commit by hand work on every driver.
+   */
+  readonly forHandlers: unknown;
   /**
    * Connects, subscribes and starts consuming; with topics, resolves once the group gave this
    * member its partitions (or after a bounded wait, the group still trying in the background).

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { DriverMissingError } from '../errors/driver-missing.error.js';
 import type { TlsFailedError } from '../errors/tls-failed.error.js';
 import type { ResolvedKafkaOptions } from '../options/resolve-options.js';
+import { chooseDriver, DRIVER_PACKAGES } from './driver-choice.js';
 import type { KafkaDriver } from './kafka-driver.interface.js';
 
 /** True when `error` says that `packageName` itself (not something inside it) could not be found. */
@@ -17,11 +18,16 @@ function isMissing(error: unknown, packageName: string): boolean {
  * connects.
  */
 export async function loadDriver(settings: ResolvedKafkaOptions, logger: Logger, reportTls: (error: TlsFailedError) => void): Promise<KafkaDriver> {
+  const driver = chooseDriver(settings);
   try {
+    if (driver === 'platformatic') {
+      const { PlatformaticDriver } = await import('./platformatic/platformatic-driver.js');
+      return new PlatformaticDriver(settings, logger, reportTls);
+    }
     const { KafkajsDriver } = await import('./kafkajs/kafkajs-driver.js');
     return new KafkajsDriver(settings, logger, reportTls);
   } catch (error) {
-    if (isMissing(error, 'kafkajs')) throw new DriverMissingError('kafkajs', error);
+    if (isMissing(error, DRIVER_PACKAGES[driver])) throw new DriverMissingError(DRIVER_PACKAGES[driver], error);
     throw error;
   }
 }

@@ -36,6 +36,13 @@ export interface KafkaTransportOptions {
    */
   handlerTimeout?: number | false;
 
+  /**
+   * The Kafka client library underneath (default `'kafkajs'`). `'platformatic'` runs on
+   * @platformatic/kafka (install it; Node.js >= 22.22 or >= 24.6): the same options, mapped, and an
+   * option it has no equivalent for fails at construction, naming it.
+   */
+  driver?: 'kafkajs' | 'platformatic';
+
   /** Client: milliseconds a `send()` waits for its reply stream to end (default 30000). */
   requestTimeout?: number;
   /**

@@ -14,6 +14,7 @@ import { ProduceCoalescer } from '../producer/produce-coalescer.js';
 import { sendAll } from '../producer/send-all.js';
 import type { DeliveryControls, DriverConsumer, DriverProducer, KafkaDriver, RecordOutcome } from '../driver/kafka-driver.interface.js';
 import { loadDriver } from '../driver/load-driver.js';
+import { chooseDriver } from '../driver/driver-choice.js';
 import { KafkaStatus } from '../kafka-status.enum.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
 import { StartUpGuard } from '../options/start-up-guard.js';
@@ -56,6 +57,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   constructor(options?: KafkaTransportOptions | KafkaMicroserviceOptions) {
     super();
     this.settings = resolveOptions(options, 'server');
+    chooseDriver(this.settings);
     this.replySerializer = (this.settings.serializer as typeof this.replySerializer | undefined) ?? new KafkaRequestSerializer();
     this.requestDeserializer = (this.settings.deserializer as typeof this.requestDeserializer | undefined) ?? new KafkaRequestDeserializer();
     this.timeouts = new HandlerTimeouts(resolveHandlerTimeout(this.settings.raw.handlerTimeout, DEFAULT_HANDLER_TIMEOUT_MS, 'handlerTimeout'));
@@ -112,7 +114,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       const driver = this.driver;
       await this.close().catch(() => undefined);
       const topics = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>).keys()];
-      callback(driver ? driver.explain(error, { topics, groupId: this.settings.groupId }) : error);
+      callback(driver ? driver.explain(error, { topics, groupId: this.settings.groupId, startUp: true }) : error);
       return;
     }
     callback();
@@ -190,7 +192,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     const deserialized = this.requestDeserializer.deserialize(parsed, { channel: topic });
     // Awaiting only a deserializer that really is asynchronous saves a turn per message.
     const request = deserialized instanceof Promise ? await deserialized : deserialized;
-    const context = new KafkaContext(parsed, partition, topic, consumer.native, heartbeat, producer.native);
+    const context = new KafkaContext(parsed, partition, topic, consumer.forHandlers, heartbeat, producer.native);
     const handler = this.getHandlerByPattern(request.pattern);
 
     // Without a correlation id or a reply topic nobody waits for an answer: an event, as in Nest.

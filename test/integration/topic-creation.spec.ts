@@ -4,10 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern, type MicroserviceOptions } from '@nestjs/microservices';
 import { ClientKafka, ServerKafka, TopicMissingError } from '../../src/index.js';
 import { uniqueGroupId, uniqueTopic } from '../../src/testing/index.js';
-import { testBrokers, testKafka } from '../support/test-kafka.js';
+import { testBrokers, testKafka, testDriver } from '../support/test-kafka.js';
 
 function replyClient(pattern: string, createTopics?: boolean): ClientKafka {
-  const client = new ClientKafka({ client: { brokers: testBrokers() }, consumer: { groupId: uniqueGroupId('reply-topics') }, createTopics });
+  const client = new ClientKafka({ client: { brokers: testBrokers() }, consumer: { groupId: uniqueGroupId('reply-topics') }, createTopics, ...testDriver() });
   client.subscribeToResponseOf(pattern);
   return client;
 }
@@ -56,7 +56,7 @@ describe('request topics at listen()', () => {
     }
     @Module({ controllers: [Handlers] })
     class HandlersModule {}
-    const server = new ServerKafka({ client: { brokers: testBrokers() }, consumer: { groupId: uniqueGroupId('server-topics') }, createTopics: false });
+    const server = new ServerKafka({ client: { brokers: testBrokers() }, consumer: { groupId: uniqueGroupId('server-topics') }, createTopics: false, ...testDriver() });
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(HandlersModule, { strategy: server, logger: false });
     const failure = await app.listen().then(
       () => undefined,

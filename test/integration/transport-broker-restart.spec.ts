@@ -7,7 +7,7 @@ import { ClientKafka, ServerKafka } from '../../src/index.js';
 import { startKafka, uniqueGroupId, uniqueTopic, type KafkaTestCluster } from '../../src/testing/index.js';
 import { DeliveryLedger } from '../support/delivery-ledger.js';
 import { emitNumbered, NumberedCallers } from '../support/delivery-streams.js';
-import { createTopics, testKafka } from '../support/test-kafka.js';
+import { createTopics, testKafka, testDriver } from '../support/test-kafka.js';
 
 const ECHO = uniqueTopic('restart-echo');
 const EVENTS = uniqueTopic('restart-events');
@@ -48,7 +48,7 @@ describe('server and client across a broker restart', () => {
   beforeAll(async () => {
     cluster = await startKafka({ env: {} });
     await createTopics(testKafka(cluster.brokers), [ECHO, `${ECHO}.reply`, EVENTS]);
-    const options = { client: { brokers: cluster.brokers, retry: { initialRetryTime: 200, retries: 20 } }, consumer: { groupId: uniqueGroupId('restart') }, subscribe: { fromBeginning: true } };
+    const options = { client: { brokers: cluster.brokers, retry: { initialRetryTime: 200, retries: 20 } }, consumer: { groupId: uniqueGroupId('restart') }, subscribe: { fromBeginning: true }, ...testDriver() };
     server = await NestFactory.createMicroservice<MicroserviceOptions>(EchoModule, { strategy: new ServerKafka(options), logger: false });
     await server.listen();
     client = new ClientKafka({ ...options, requestTimeout: 60_000 });

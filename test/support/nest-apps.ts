@@ -2,7 +2,7 @@ import { type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomTransportStrategy, MicroserviceOptions } from '@nestjs/microservices';
 import { uniqueGroupId } from '../../src/testing/index.js';
-import { testBrokers } from './test-kafka.js';
+import { testBrokers, testDriver } from './test-kafka.js';
 
 /** Transport options for one test app: the shared broker and a group nobody else uses. */
 export function kafkaOptions(name: string) {
@@ -12,6 +12,7 @@ export function kafkaOptions(name: string) {
     // A new group starts at the end of a topic by default; a test's first message may be produced
     // before the group has read its start offsets, so tests read their unique topics from the start.
     subscribe: { fromBeginning: true },
+    ...testDriver(),
   };
 }
 

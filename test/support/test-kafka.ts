@@ -11,6 +11,17 @@ export function testBrokers(): string[] {
   return brokers.split(',');
 }
 
+/**
+ * The driver the transport under test runs on: KAFKA_TEST_DRIVER picks it for a whole run, so the
+ * same specs prove both drivers. Unset: the default (kafkajs).
+ */
+export function testDriver(): { driver?: 'kafkajs' | 'platformatic' } {
+  const driver = process.env.KAFKA_TEST_DRIVER;
+  if (driver === undefined || driver === '') return {};
+  if (driver !== 'kafkajs' && driver !== 'platformatic') throw new Error(`KAFKA_TEST_DRIVER is "${driver}"; expected kafkajs or platformatic`);
+  return { driver };
+}
+
 /** A kafkajs client for tests: quiet, fast to retry, on the given or the shared brokers. */
 export function testKafka(brokers: string[] = testBrokers(), overrides: Partial<KafkaConfig> = {}): Kafka {
   return new Kafka({

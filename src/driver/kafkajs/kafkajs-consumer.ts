@@ -17,6 +17,10 @@ import { subscribeCreatingMissing } from './subscribe-creating-missing.js';
 export class KafkajsConsumer implements DriverConsumer {
   readonly native: Consumer;
 
+  get forHandlers(): Consumer {
+    return this.native;
+  }
+
   constructor(
     private readonly kafka: Kafka,
     private readonly settings: ResolvedKafkaOptions,

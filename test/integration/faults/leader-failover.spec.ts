@@ -9,7 +9,7 @@ import { startKafka, uniqueGroupId, uniqueTopic, waitFor, type KafkaTestCluster,
 import { createTopicsWithLeaders } from '../../../src/driver/kafkajs/create-topics.js';
 import { DeliveryLedger } from '../../support/delivery-ledger.js';
 import { emitNumbered, NumberedCallers } from '../../support/delivery-streams.js';
-import { testKafka } from '../../support/test-kafka.js';
+import { testKafka, testDriver } from '../../support/test-kafka.js';
 
 const EVENTS = uniqueTopic('failover-events');
 const REQUESTS = uniqueTopic('failover-requests');
@@ -60,6 +60,7 @@ describe('leader failover on three nodes (replication factor 3, min.insync.repli
     const options = {
       client: { brokers: cluster.brokers, retry: { initialRetryTime: 200, retries: 10 } },
       subscribe: { fromBeginning: true },
+      ...testDriver(),
     };
     server = await NestFactory.createMicroservice<MicroserviceOptions>(CountingModule, {
       strategy: new ServerKafka({ ...options, consumer: { groupId: uniqueGroupId('failover-server') } }),

@@ -5,7 +5,7 @@ import { MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/micro
 import { firstValueFrom } from 'rxjs';
 import { ClientKafka, ServerKafka, TlsFailedError } from '../../../src/index.js';
 import { startKafka, uniqueGroupId, uniqueTopic, type KafkaTestCluster } from '../../../src/testing/index.js';
-import { createTopics, testKafka } from '../../support/test-kafka.js';
+import { createTopics, testKafka, testDriver } from '../../support/test-kafka.js';
 
 const ECHO = uniqueTopic('mtls-echo');
 
@@ -42,6 +42,7 @@ describe('mutual TLS, on the test kit\'s broker', () => {
       client: { brokers: cluster.brokers, ssl: withCertificate ? { ca: [ca!], cert: clientCert, key: clientKey } : { ca: [ca!] }, retry: { retries: 2, initialRetryTime: 100 } },
       consumer: { groupId: uniqueGroupId('mtls') },
       subscribe: { fromBeginning: true },
+      ...testDriver(),
     };
   };
 
@@ -62,7 +63,7 @@ describe('mutual TLS, on the test kit\'s broker', () => {
 
   it('fails connect() at once without a client certificate, naming client.ssl.cert and client.ssl.key', async () => {
     // kafkajs's default retries: about 10 s of them before it would give up on its own.
-    const client = new ClientKafka({ client: { ...options(false).client, retry: undefined }, producerOnlyMode: true });
+    const client = new ClientKafka({ client: { ...options(false).client, retry: undefined }, producerOnlyMode: true, ...testDriver() });
     try {
       const started = Date.now();
       const error = await client.connect().then(() => undefined, (failure: unknown) => failure);

@@ -7,7 +7,7 @@ import { firstValueFrom } from 'rxjs';
 import { AuthenticationFailedError, AuthorizationFailedError, ClientKafka, ServerKafka, TlsFailedError } from '../../../src/index.js';
 import { startKafka, uniqueGroupId, uniqueTopic, waitFor, type KafkaTestCluster } from '../../../src/testing/index.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
-import { createTopics, testKafka } from '../../support/test-kafka.js';
+import { createTopics, testKafka, testDriver } from '../../support/test-kafka.js';
 
 // Every name alice may use starts with this prefix; bob has no ACL at all.
 const PREFIX = 'secure';
@@ -54,6 +54,7 @@ describe('SASL over TLS with ACLs, on the test kit\'s broker', () => {
     },
     consumer: { groupId: uniqueGroupId(PREFIX) },
     subscribe: { fromBeginning: true },
+    ...testDriver(),
   });
 
   beforeAll(async () => {
@@ -117,7 +118,7 @@ describe('SASL over TLS with ACLs, on the test kit\'s broker', () => {
 
   it('fails connect() at once when it does not trust the broker\'s certificate, naming client.ssl.ca', async () => {
     // kafkajs's default retries: about 10 s of them before it would give up on its own.
-    const client = new ClientKafka({ client: { ...options(alice, 'PLAIN', { ca: false }).client, retry: undefined }, producerOnlyMode: true });
+    const client = new ClientKafka({ client: { ...options(alice, 'PLAIN', { ca: false }).client, retry: undefined }, producerOnlyMode: true, ...testDriver() });
     cleanups.push(() => client.close());
     const started = Date.now();
     const error = await client.connect().then(() => undefined, (failure: unknown) => failure);

@@ -1,0 +1,55 @@
+import type { Logger } from '@nestjs/common';
+
+/** The next offset to read of one partition, with the leader epoch of the record handled last. */
+interface HandledUpTo {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  leaderEpoch: number;
+}
+
+type Commit = (offsets: HandledUpTo[]) => Promise<void>;
+
+/**
+ * Commits handled records without a commit request per record: the first handled record starts a
+ * commit at the next turn; records handled while it is on its way are committed together right
+ * after. A failed commit (a rebalance moved the partition) is logged and dropped: the new owner reads
+ * from the last committed offset, so at worst records are delivered twice, never skipped.
+ */
+export class OffsetCommitter {
+  private readonly pending = new Map<string, HandledUpTo>();
+  private inFlight?: Promise<void>;
+
+  constructor(
+    private readonly commit: Commit,
+    private readonly logger: Logger,
+  ) {}
+
+  handled(topic: string, partition: number, offset: bigint, leaderEpoch: number): void {
+    this.pending.set(`${topic}:${partition}`, { topic, partition, offset: offset + 1n, leaderEpoch });
+    this.inFlight ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+  }
+
+  /** Resolves once everything handled so far was committed (or failed to be). */
+  async flush(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+    if (this.pending.size > 0) {
+      this.inFlight = this.drain();
+      await this.inFlight;
+    }
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.size > 0) {
+        const offsets = [...this.pending.values()];
+        this.pending.clear();
+        await this.commit(offsets).catch((error: unknown) => {
+          this.logger.warn(`committing ${offsets.map((entry) => `${entry.topic}[${entry.partition}]@${entry.offset}`).join(', ')} failed: ${(error as Error).message}; those records may be delivered again`);
+        });
+      }
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+}

@@ -1,0 +1,193 @@
+import type { Logger } from '@nestjs/common';
+import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
+import { KafkaStatus } from '../../kafka-status.enum.js';
+import type { ConsumerSpec, DeliveryControls, DriverConsumer } from '../kafka-driver.interface.js';
+import { OffsetCommitter } from './offset-committer.js';
+import type { PlatformaticSettings } from './platformatic-options.js';
+import { toConsumedRecord } from './platformatic-records.js';
+import { describe, type PlatformaticTopics } from './platformatic-topics.js';
+import { replyPartitionProtocol } from './reply-partition-protocol.js';
+
+// Waits before reading again after a redelivery, doubled while the same record comes back.
+const REDELIVERY_BACKOFF_MS = { first: 300, max: 30_000 };
+// Waits between attempts to read again after a failure: short, since a moved coordinator or leader is
+// usually found again within seconds, and every second waited is a second of lag.
+const REOPEN_BACKOFF_MS = { first: 300, max: 3_000 };
+
+// The partitions this member holds, per topic, from a join's assignments.
+const toAssignment = (assignments: { topic: string; partitions: number[] }[] | undefined): Record<string, number[]> =>
+  Object.fromEntries((assignments ?? []).map(({ topic, partitions }) => [topic, [...partitions].sort((a, b) => a - b)]));
+
+/**
+ * A platformatic consumer driven by the port's per-record outcome. Records are handled one at a
+ * time, in stream order, and committed once handled (never at fetch time, platformatic's default).
+ * platformatic cannot seek a running stream, so `redeliver` commits what was handled, closes the
+ * stream and opens a new one at the committed offsets: the record comes again, and so do those
+ * fetched after it, which were not handled.
+ */
+export class PlatformaticConsumer implements DriverConsumer {
+  readonly native: Consumer;
+  /** kafkajs's manual-commit call, as Nest documents it for `context.getConsumer()`, and the consumer itself. */
+  readonly forHandlers = {
+    commitOffsets: (offsets: { topic: string; partition: number; offset: string }[]) => this.commitOffsets(offsets),
+    native: () => this.native,
+  };
+  private readonly committer: OffsetCommitter;
+  private readonly controls: DeliveryControls = { heartbeat: async () => undefined };
+  private stream?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+  private running?: Promise<void>;
+  private topicNames: string[] = [];
+  private stopping = false;
+  private redeliveryWaitMs = 0;
+  private lastRedelivered?: string;
+  // "topic:partition" of what this member was given at its last join.
+  private owned = new Set<string>();
+
+  constructor(
+    private readonly settings: PlatformaticSettings,
+    private readonly topics: PlatformaticTopics,
+    private readonly logger: Logger,
+    private readonly spec: ConsumerSpec,
+  ) {
+    const protocol = spec.replyPartitions ? replyPartitionProtocol(spec.replyPartitions) : {};
+    this.native = new Consumer<Buffer, Buffer, Buffer, Buffer>({ ...settings.base, ...settings.consumer, ...protocol, groupId: spec.groupId, autocommit: false } as ConstructorParameters<typeof Consumer<Buffer, Buffer, Buffer, Buffer>>[0]);
+    this.committer = new OffsetCommitter((offsets) => this.native.commit({ offsets }), logger);
+    const { status } = spec;
+    this.native.on('consumer:group:join', (payload) => {
+      this.owned = new Set((this.native.assignments ?? payload.assignments ?? []).flatMap(({ topic, partitions }) => partitions.map((partition) => `${topic}:${partition}`)));
+      status?.next(KafkaStatus.CONNECTED);
+      spec.onAssignment?.(toAssignment(payload.assignments));
+    });
+    this.native.on('consumer:group:rebalance', () => {
+      status?.next(KafkaStatus.REBALANCING);
+      // Handled records are committed before their partitions may move.
+      void this.committer.flush();
+    });
+    // Unheard, platformatic's 'error' event would end the process.
+    this.native.on('error', (error: Error) => {
+      if (this.stopping) return;
+      this.logger.error(`consumer of group "${spec.groupId}" failed: ${error.message}`);
+      status?.next(KafkaStatus.CRASHED);
+    });
+  }
+
+  async start(): Promise<void> {
+    const { spec } = this;
+    const created = spec.createTopics && spec.topicsToCreate.length > 0 ? this.topics.ensure(spec.topicsToCreate) : undefined;
+    created?.catch(() => undefined);
+    await this.native.metadata({ topics: [] });
+    await created;
+    if (spec.topics.length === 0) return;
+    this.topicNames = await this.resolveTopics();
+    await this.open();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const stream = this.stream;
+    this.stream = undefined;
+    await stream?.close().catch(() => undefined);
+    await this.running;
+    await this.committer.flush();
+    if (!this.native.closed) await this.native.close(true);
+    this.spec.status?.next(KafkaStatus.DISCONNECTED);
+  }
+
+  async groupSize(): Promise<number> {
+    return this.topics.groupSize(this.spec.groupId);
+  }
+
+  async commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void> {
+    await this.native.commit({ offsets: offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: BigInt(offset), leaderEpoch: -1 })) });
+  }
+
+  /**
+   * Topic names to consume. RegExps are matched against the topics that exist now, as kafkajs does
+   * at subscribe time; named topics that do not exist are created, or fail start-up.
+   */
+  private async resolveTopics(): Promise<string[]> {
+    const named = this.spec.topics.filter((topic): topic is string => typeof topic === 'string');
+    const patterns = this.spec.topics.filter((topic): topic is RegExp => topic instanceof RegExp);
+    const existing = await this.topics.list();
+    const missing = named.filter((topic) => !existing.includes(topic));
+    if (missing.length > 0) {
+      // Unlisted may mean unknown or not visible to this user: the broker's own answer says which.
+      if (!this.spec.createTopics) await this.topics.requireExisting(missing);
+      else await this.topics.ensure(missing);
+    }
+    const matched = existing.filter((topic) => !topic.startsWith('__') && patterns.some((pattern) => ((pattern.lastIndex = 0), pattern.test(topic))));
+    return [...new Set([...named, ...matched])];
+  }
+
+  private async open(): Promise<void> {
+    const stream = await this.native.consume({ topics: this.topicNames, mode: 'committed', fallbackMode: this.settings.fallbackMode, autocommit: false });
+    if (this.stopping) {
+      await stream.close();
+      return;
+    }
+    this.stream = stream;
+    this.running = this.consume(stream);
+  }
+
+  private async consume(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
+    try {
+      for await (const message of stream as AsyncIterable<Message>) {
+        if (this.stopping) return;
+        if (!(await this.handle(message))) {
+          await this.reopenAfter(stream, `${message.topic}:${message.partition}:${message.offset}`);
+          return;
+        }
+      }
+    } catch (error) {
+      if (this.stopping) return;
+      // A broker that went away mid-fetch (a leader killed, say) ends the stream: read on from the last commit.
+      this.logger.warn(`consumer of group "${this.spec.groupId}" stopped reading (${describe(error)}); reading again from the last committed offsets`);
+      this.spec.status?.next(KafkaStatus.CRASHED);
+      await this.reopenAfter(stream, 'failure');
+    }
+  }
+
+  /** True when the record was handled (and will be committed), false when it is to come again. */
+  private async handle(message: Message): Promise<boolean> {
+    // A fetch that was on its way during a rebalance may hand over, after the join, records of
+    // partitions that moved to another member: that member reads them from the last commit, so here
+    // they are dropped. Until the join, records are handled as before (a commit that then fails
+    // means a duplicate, never a loss).
+    if (!this.owned.has(`${message.topic}:${message.partition}`)) return true;
+    let outcome: 'commit' | 'redeliver' | void;
+    try {
+      outcome = await this.spec.onRecord(toConsumedRecord(message), this.controls);
+    } catch (error) {
+      const { code, message: text } = error as { code?: string; message?: string };
+      if (code !== 'KAFKA_SERVER_CLOSING') this.logger.warn(`${message.topic}[${message.partition}]@${message.offset} will be delivered again: ${text}`);
+      outcome = 'redeliver';
+    }
+    if (outcome === 'redeliver') return false;
+    this.redeliveryWaitMs = 0;
+    if (this.settings.autoCommit) this.committer.handled(message.topic, message.partition, message.offset, message.leaderEpoch);
+    return true;
+  }
+
+  /**
+   * Commits what was handled, closes the stream and opens a new one at the committed offsets, after
+   * a wait that doubles while the same record (or a failure) keeps coming back.
+   */
+  private async reopenAfter(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, cause: string): Promise<void> {
+    await this.committer.flush();
+    await stream.close().catch(() => undefined);
+    const backoff = cause === 'failure' ? REOPEN_BACKOFF_MS : REDELIVERY_BACKOFF_MS;
+    this.redeliveryWaitMs = cause === this.lastRedelivered ? Math.min(backoff.max, this.redeliveryWaitMs * 2 || backoff.first) : backoff.first;
+    this.lastRedelivered = cause;
+    for (;;) {
+      await new Promise((wake) => setTimeout(wake, this.redeliveryWaitMs));
+      if (this.stopping) return;
+      try {
+        await this.open();
+        return;
+      } catch (error) {
+        this.logger.warn(`consumer of group "${this.spec.groupId}" could not read again yet: ${describe(error)}`);
+        this.redeliveryWaitMs = Math.min(REOPEN_BACKOFF_MS.max, Math.max(REOPEN_BACKOFF_MS.first, this.redeliveryWaitMs * 2));
+      }
+    }
+  }
+}

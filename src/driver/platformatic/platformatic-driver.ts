@@ -1,0 +1,63 @@
+import type { Logger } from '@nestjs/common';
+import { TlsFailedError } from '../../errors/tls-failed.error.js';
+import type { ResolvedKafkaOptions } from '../../options/resolve-options.js';
+import type { ConsumerSpec, DriverConsumer, DriverProducer, FailureContext, KafkaDriver, StatusSink } from '../kafka-driver.interface.js';
+import { explainPlatformaticError } from './explain-platformatic-error.js';
+import { PlatformaticConsumer } from './platformatic-consumer.js';
+import { platformaticSettings, type PlatformaticBase, type PlatformaticSettings } from './platformatic-options.js';
+import { PlatformaticProducer } from './platformatic-producer.js';
+import { PlatformaticTopics } from './platformatic-topics.js';
+
+/**
+ * The @platformatic/kafka driver (`driver: 'platformatic'`): the same transport on a maintained,
+ * pure TypeScript client. Its clients are separate objects (no shared client as in kafkajs), so
+ * `native` is the connection options they are all built from.
+ */
+export class PlatformaticDriver implements KafkaDriver {
+  readonly native: PlatformaticBase;
+  private readonly settings: PlatformaticSettings;
+  private readonly topics: PlatformaticTopics;
+
+  constructor(
+    private readonly resolved: ResolvedKafkaOptions,
+    private readonly logger: Logger,
+    reportTls: (error: TlsFailedError) => void,
+  ) {
+    const settings = platformaticSettings(resolved);
+    // platformatic retries every connection failure; a certificate problem is reported at its first
+    // retry instead, so that start-up fails at once, as on kafkajs.
+    const { retryDelay } = settings.base;
+    settings.base.retryDelay = (client, operation, attempt, retries, error) => {
+      const tls = explainPlatformaticError(error, { startUp: true }, resolved.client);
+      if (tls instanceof TlsFailedError) reportTls(tls);
+      return retryDelay(client, operation, attempt, retries, error);
+    };
+    this.settings = settings;
+    this.native = this.settings.base;
+    this.topics = new PlatformaticTopics(this.settings.base, logger);
+  }
+
+  producer(status?: StatusSink): DriverProducer {
+    return new PlatformaticProducer(this.settings, this.logger, (error, topic) => this.explain(error, { topics: [topic] }), status);
+  }
+
+  consumer(spec: ConsumerSpec): DriverConsumer {
+    return new PlatformaticConsumer(this.settings, this.topics, this.logger, spec);
+  }
+
+  ensureTopics(topics: string[]): Promise<void> {
+    return this.topics.ensure(topics);
+  }
+
+  partitionCount(topic: string): Promise<number> {
+    return this.topics.partitionCount(topic);
+  }
+
+  explain(error: unknown, context: FailureContext): unknown {
+    return explainPlatformaticError(error, context, this.resolved.client);
+  }
+
+  close(): Promise<void> {
+    return this.topics.close();
+  }
+}
