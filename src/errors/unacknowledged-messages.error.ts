@@ -9,11 +9,13 @@ export class UnacknowledgedMessagesError extends KafkaTransportError {
     readonly topic: string,
     readonly partitions: number[],
     readonly messageCount: number,
+    cause?: unknown,
   ) {
     super(
       'KAFKA_UNACKNOWLEDGED_MESSAGES',
       `${messageCount} message(s) to "${topic}" partition(s) ${partitions.join(', ')} got no acknowledgement from the broker after repeated sends; they may not be stored. Check the partitions' leaders and in-sync replicas (min.insync.replicas), then send again`,
       true,
+      cause === undefined ? undefined : { cause },
     );
   }
 }

@@ -1,7 +1,10 @@
 import { createServer } from 'node:net';
 
-/** Asks the OS for a free 127.0.0.1 port. */
-export function freePort(): Promise<number> {
+// Ports handed out by this process: the OS may offer a port again as soon as the probe closed it, and
+// a broker given the same port for two listeners does not start.
+const handedOut = new Set<number>();
+
+function probePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
@@ -12,4 +15,16 @@ export function freePort(): Promise<number> {
       server.close(() => resolvePort(port));
     });
   });
+}
+
+/** Asks the OS for a free 127.0.0.1 port that this process has not handed out before. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = await probePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('the OS kept offering ports this process already handed out');
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { murmur2, Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { RecordMetadata } from '../../codec/kafka-record.js';
 import type { OutgoingKafkaMessage } from '../../codec/outgoing-message.js';
+import { KafkaTransportError } from '../../errors/kafka-transport.error.js';
 import { PartitionOutOfRangeError } from '../../errors/partition-out-of-range.error.js';
 import { UnacknowledgedMessagesError } from '../../errors/unacknowledged-messages.error.js';
 import { KafkaStatus } from '../../kafka-status.enum.js';
@@ -54,7 +55,7 @@ export class PlatformaticProducer implements DriverProducer {
     try {
       return await this.sendUntilStored(topic, records);
     } catch (error) {
-      throw this.explain(error, topic);
+      throw error instanceof KafkaTransportError ? error : this.explain(error, topic);
     }
   }
 
@@ -76,7 +77,12 @@ export class PlatformaticProducer implements DriverProducer {
     let pending = records.filter((record) => partitionOf.has(record));
     for (let round = 1; pending.length > 0; round += 1) {
       const messages = pending.map((record) => toPlatformaticMessage(topic, record, partitionOf.get(record)!));
-      const result = await this.native.send({ messages: messages as MessageToProduce[], acks: this.settings.send.acks, ...(this.settings.send.compression ? { compression: this.settings.send.compression } : {}) });
+      const result = await this.native.send({ messages: messages as MessageToProduce[], acks: this.settings.send.acks, ...(this.settings.send.compression ? { compression: this.settings.send.compression } : {}) }).catch((error: unknown) => {
+        // What the user can fix keeps its typed error; anything else (retries spent on a dead leader) says what was not stored.
+        const explained = this.explain(error, topic);
+        if (explained !== error) throw explained;
+        throw new UnacknowledgedMessagesError(topic, [...new Set(pending.map((record) => partitionOf.get(record)!))].sort((a, b) => a - b), pending.length, error);
+      });
       // acks 0: the broker answers nothing, so there is nothing to read.
       if (this.settings.send.acks === 0) return { metadata, refused };
       const stored = new Set<number>();
