@@ -33,6 +33,13 @@ export function benchModule(eventTopic: string, requestTopic: string, onEvent: (
   return BenchModule;
 }
 
+/** BENCH_DRIVER=platformatic runs this transport ('ours') on that driver; the baselines stay as they are. */
+export function benchDriver(): 'kafkajs' | 'platformatic' {
+  const driver = process.env.BENCH_DRIVER ?? 'kafkajs';
+  if (driver !== 'kafkajs' && driver !== 'platformatic') throw new Error(`BENCH_DRIVER is "${driver}"; choose kafkajs or platformatic`);
+  return driver;
+}
+
 function kafkaOptions(brokers: string[], name: string, groupId = uniqueGroupId(name)) {
   return { client: { brokers, clientId: name, logLevel: logLevel.NOTHING }, consumer: { groupId }, subscribe: { fromBeginning: true } };
 }
@@ -40,7 +47,7 @@ function kafkaOptions(brokers: string[], name: string, groupId = uniqueGroupId(n
 /** A listening microservice; servers given the same `groupId` share the topic's partitions. */
 export async function startServer(kind: Transports, module: Type<unknown>, brokers: string[], groupId?: string): Promise<INestMicroservice> {
   const options = kafkaOptions(brokers, `bench-${kind}-server`, groupId);
-  const config: MicroserviceOptions = kind === 'ours' ? { strategy: new ServerKafka(options) } : { transport: Transport.KAFKA, options };
+  const config: MicroserviceOptions = kind === 'ours' ? { strategy: new ServerKafka({ ...options, driver: benchDriver() }) } : { transport: Transport.KAFKA, options };
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { ...config, logger: false });
   await app.listen();
   return app;
@@ -49,7 +56,7 @@ export async function startServer(kind: Transports, module: Type<unknown>, broke
 /** A connected client; for requests, subscribed to `replyOf` and holding its reply partition. */
 export async function startClient(kind: Transports, brokers: string[], replyOf?: string): Promise<Caller> {
   const options = { ...kafkaOptions(brokers, `bench-${kind}-client`), producerOnlyMode: replyOf === undefined };
-  const client = kind === 'ours' ? new ClientKafka(options) : new NestClientKafka(options);
+  const client = kind === 'ours' ? new ClientKafka({ ...options, driver: benchDriver() }) : new NestClientKafka(options);
   if (replyOf) client.subscribeToResponseOf(replyOf);
   await client.connect();
   if (replyOf) {

@@ -1,3 +1,4 @@
+import { benchDriver } from './apps.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -52,13 +53,14 @@ async function main(): Promise<void> {
     cpu: cpus()[0]?.model.trim(),
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+    driver: benchDriver(),
     kafka: cluster.version ? `Apache Kafka ${cluster.version} (${cluster.source}, 1 KRaft node)` : `${cluster.source} ${cluster.brokers.join(',')}`,
   };
   const date = new Date().toISOString();
   const report = { date, machine, profile: sizes.profile, runs: sizes.runs, sizes, seconds: Math.round((Date.now() - started) / 1000), scenarios: rows };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const subtitle = `${date.slice(0, 10)}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.kafka}; ${sizes.runs} run(s) per figure`;
+  const subtitle = `${date.slice(0, 10)}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ours on ${machine.driver}, ${machine.kafka}; ${sizes.runs} run(s) per figure`;
   writeFileSync(join(outDir, 'latest.svg'), ratioChart(rows, subtitle));
   const table = markdownTable(rows);
   writeFileSync(join(outDir, 'latest.md'), `${subtitle}\n\n${table}\n`);

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BrokerUnavailableError } from '../errors/broker-unavailable.error.js';
+import { takeLock } from './directory-lock.js';
 import { waitFor } from './wait-for.js';
 
 export interface KafkaDistributionOptions {
@@ -59,7 +60,7 @@ export async function ensureKafkaJars(options: KafkaDistributionOptions): Promis
 
   await mkdir(home, { recursive: true });
   const lock = join(home, '.lock');
-  await waitFor(() => mkdir(lock).then(() => true, () => false), {
+  await waitFor(() => takeLock(lock), {
     timeoutMs: 10 * 60_000,
     intervalMs: 500,
     what: `the Kafka jar cache lock ${lock} (remove it if no other run is resolving jars)`,

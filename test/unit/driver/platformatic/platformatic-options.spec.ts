@@ -25,10 +25,13 @@ describe('the kafkajs-shaped options on the platformatic driver', () => {
     await expect(base.sasl?.token?.()).resolves.toBe('jwt');
   });
 
-  it("uses kafkajs's group timeouts and acks all unless told otherwise, so the options mean the same on both drivers", () => {
+  it("uses kafkajs's group timeouts and acks all unless told otherwise, and is idempotent with acks all", () => {
     const settings = mapped({});
     expect(settings.consumer).toMatchObject({ sessionTimeout: 30_000, rebalanceTimeout: 60_000, heartbeatInterval: 3_000, maxWaitTime: 5_000, isolationLevel: 1 });
     expect(settings.send.acks).toBe(-1);
+    expect(settings.producer.idempotent).toBe(true);
+    expect(mapped({ send: { acks: 1 } }).producer.idempotent).toBe(false);
+    expect(mapped({ producer: { idempotent: false } }).producer.idempotent).toBe(false);
     expect(settings.fallbackMode).toBe('latest');
     expect(settings.autoCommit).toBe(true);
   });
