@@ -53,6 +53,8 @@ export class ClientKafka extends ClientProxy {
   // Emits and requests share per-topic lanes: many concurrent callers, few produce requests.
   private readonly produces: ProduceCoalescer;
   private joinedAt = 0;
+  // The reply consumer's start-up is over: a reply topic without a partition is now worth an error.
+  private started = false;
   private driver?: KafkaDriver;
   private _consumer?: DriverConsumer;
   private _producer?: DriverProducer;
@@ -119,6 +121,7 @@ export class ClientKafka extends ClientProxy {
     this.driver = undefined;
     this.initialized = undefined;
     this.ready = false;
+    this.started = false;
     this.assignments.clear();
     await producer?.disconnect();
     await consumer?.stop();
@@ -257,6 +260,8 @@ export class ClientKafka extends ClientProxy {
       this._consumer = consumer;
       // Requests need a reply partition: start() waits for the first assignment instead of failing the first send().
       await consumer.start();
+      this.started = true;
+      this.explainMissingPartitions(consumer);
     }
     await producerConnected;
     this.ready = true;
@@ -269,6 +274,12 @@ export class ClientKafka extends ClientProxy {
       (request) => new ReplyPartitionUnavailableError(request.replyTopic, this.settings.groupId, `a rebalance moved partition ${request.replyPartition} to another instance while send('${request.pattern}') waited`),
     );
     if (lost > 0) this.logger.warn(`${lost} waiting request(s) failed: their reply partition moved to another instance`);
+    // While starting, an assignment may lack a partition for a while (under KIP-848 a new member is
+    // given nothing until the others let go): start-up waits, then explains what is still missing.
+    if (this.started) this.explainMissingPartitions(consumer);
+  }
+
+  private explainMissingPartitions(consumer: DriverConsumer): void {
     for (const topic of this.replyTopics) {
       if (this.assignments.replyPartition(topic) !== undefined) {
         this.missingPartitionDetail.delete(topic);
@@ -285,7 +296,10 @@ export class ClientKafka extends ClientProxy {
     try {
       const members = await consumer.groupSize();
       const partitions = await driver.partitionCount(topic);
-      const detail = `the group has ${members} instances and "${topic}" has ${partitions} partition(s); it needs at least ${members}`;
+      const detail =
+        members === undefined
+          ? `"${topic}" has ${partitions} partition(s), and the group gave them all to other instances; it needs at least one per instance`
+          : `the group has ${members} instances and "${topic}" has ${partitions} partition(s); it needs at least ${members}`;
       this.missingPartitionDetail.set(topic, detail);
       this.logger.error(`reply topic "${topic}": ${detail}`);
     } catch (error) {

@@ -24,6 +24,13 @@ export function chooseDriver(settings: ResolvedKafkaOptions): DriverName {
   if (!DRIVERS.includes(driver)) {
     throw new InvalidOptionError('driver', `"${String(driver)}" is not a driver`, `Use one of ${DRIVERS.map((name) => `'${name}'`).join(', ')} (default 'kafkajs')`);
   }
+  const groupProtocol = settings.raw.groupProtocol ?? 'classic';
+  if (groupProtocol !== 'classic' && groupProtocol !== 'consumer') {
+    throw new InvalidOptionError('groupProtocol', `"${String(groupProtocol)}" is not a consumer group protocol`, "Use 'classic' (the default) or 'consumer' (KIP-848)");
+  }
+  if (groupProtocol === 'consumer' && driver !== 'platformatic') {
+    throw new InvalidOptionError('groupProtocol', "kafkajs speaks the classic group protocol only", "Add driver: 'platformatic' to use groupProtocol: 'consumer', or remove groupProtocol");
+  }
   if (driver === 'platformatic') {
     if (!nodeRunsPlatformatic()) {
       throw new InvalidOptionError('driver', `@platformatic/kafka needs Node.js >= 22.22 or >= 24.6, and this is ${process.version}`, "Run on a newer Node.js, or use driver: 'kafkajs'");

@@ -42,6 +42,13 @@ export interface KafkaTransportOptions {
    * option it has no equivalent for fails at construction, naming it.
    */
   driver?: 'kafkajs' | 'platformatic';
+  /**
+   * The consumer group protocol (Kafka's `group.protocol`, default `'classic'`). `'consumer'` is
+   * KIP-848's (Kafka >= 4.0 brokers, platformatic driver only): the broker assigns partitions, with
+   * `consumer.rebalanceTimeout` the only group timing set here (session and heartbeat times are the
+   * broker's `group.consumer.*` settings). Reply partitions stay exclusive per client instance.
+   */
+  groupProtocol?: 'classic' | 'consumer';
 
   /** Client: milliseconds a `send()` waits for its reply stream to end (default 30000). */
   requestTimeout?: number;

@@ -57,6 +57,13 @@ export function serverProperties(nodeId: number, ports: KafkaNodePorts, layout: 
     `log.dirs=${dataDir}`,
     // A consumer group joins at once instead of waiting 3 s for more members.
     'group.initial.rebalance.delay.ms=0',
+    // KIP-848 groups: assignment changes travel on heartbeats, and a member that stopped answering
+    // loses its partitions after the session timeout. Shorter than the defaults (5 s, 45 s), so that
+    // tests see both within seconds, as they do with the classic protocol's client-side settings.
+    'group.consumer.min.heartbeat.interval.ms=500',
+    'group.consumer.heartbeat.interval.ms=1000',
+    'group.consumer.min.session.timeout.ms=6000',
+    'group.consumer.session.timeout.ms=8000',
     `default.replication.factor=${replication}`,
     `offsets.topic.replication.factor=${replication}`,
     `transaction.state.log.replication.factor=${replication}`,

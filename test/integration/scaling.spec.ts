@@ -31,11 +31,14 @@ async function createTopicWithPartitions(topic: string, partitions: number, repl
   await admin.disconnect();
 }
 
-function replyClient(topic: string, groupId: string): ClientKafka {
+function replyClient(topic: string | string[], groupId: string): ClientKafka {
   const client = new ClientKafka({ client: { brokers: testBrokers() }, consumer: { groupId }, subscribe: { fromBeginning: true }, requestTimeout: 30_000, ...testDriver() });
-  client.subscribeToResponseOf(topic);
+  for (const pattern of [topic].flat()) client.subscribeToResponseOf(pattern);
   return client;
 }
+
+// Under KIP-848 the group cannot be counted (platformatic speaks no ConsumerGroupDescribe).
+const TOO_FEW_PARTITIONS = testDriver().groupProtocol === 'consumer' ? 'it needs at least one per instance' : 'needs at least 3';
 
 describe('several instances', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -84,6 +87,33 @@ describe('several instances', () => {
     results.forEach((replies, c) => expect(replies.map((reply) => reply.n)).toEqual(Array.from({ length: 10 }, (_, i) => c * 100 + i)));
   });
 
+  it('several reply topics: instances that start one after another each get a partition of every one', async () => {
+    const [first, second] = [uniqueTopic('orders'), uniqueTopic('invoices')];
+    await createTopicWithPartitions(first, 1, 2);
+    await createTopicWithPartitions(second, 1, 2);
+    await startServers(first, ['orders-server'], []);
+    await startServers(second, ['invoices-server'], []);
+    const groupId = uniqueGroupId('callers');
+    const clients = [replyClient([first, second], groupId), replyClient([first, second], groupId)];
+    for (const client of clients) {
+      cleanups.push(() => client.close());
+      await client.connect();
+    }
+    for (const topic of [first, second]) {
+      await waitFor(() => new Set(clients.map((c) => c.getConsumerAssignments()[`${topic}.reply`])).size === 2 && clients.every((c) => c.getConsumerAssignments()[`${topic}.reply`] !== undefined), {
+        timeoutMs: 30_000,
+        what: `a partition of ${topic}.reply for each instance`,
+      });
+    }
+    const replies = await Promise.all(clients.flatMap((client, c) => [first, second].map((topic) => firstValueFrom(client.send<{ n: number; instance: string }>(topic, { n: c })))));
+    expect(replies.map((reply) => [reply.n, reply.instance])).toEqual([
+      [0, 'orders-server'],
+      [0, 'invoices-server'],
+      [1, 'orders-server'],
+      [1, 'invoices-server'],
+    ]);
+  });
+
   it('more client instances than reply partitions: the newest gets a clear error naming the topic and the partitions needed', async () => {
     const topic = uniqueTopic('too-few');
     await createTopicWithPartitions(topic, 1, 2);
@@ -98,7 +128,7 @@ describe('several instances', () => {
     const error = await waitFor(
       async () => {
         const failure = await firstValueFrom(newest.send(topic, { n: 1 })).catch((e: unknown) => e);
-        return failure instanceof ReplyPartitionUnavailableError && failure.message.includes('needs at least 3') ? failure : false;
+        return failure instanceof ReplyPartitionUnavailableError && failure.message.includes(TOO_FEW_PARTITIONS) ? failure : false;
       },
       { timeoutMs: 60_000, intervalMs: 500, what: 'the newest client to be refused with the partition count' },
     );

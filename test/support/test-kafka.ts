@@ -12,14 +12,16 @@ export function testBrokers(): string[] {
 }
 
 /**
- * The driver the transport under test runs on: KAFKA_TEST_DRIVER picks it for a whole run, so the
- * same specs prove both drivers. Unset: the default (kafkajs).
+ * The driver the transport under test runs on, and its consumer group protocol: KAFKA_TEST_DRIVER
+ * and KAFKA_TEST_GROUP_PROTOCOL pick them for a whole run, so the same specs prove both drivers and
+ * both protocols. Unset: the defaults (kafkajs, classic).
  */
-export function testDriver(): { driver?: 'kafkajs' | 'platformatic' } {
-  const driver = process.env.KAFKA_TEST_DRIVER;
-  if (driver === undefined || driver === '') return {};
-  if (driver !== 'kafkajs' && driver !== 'platformatic') throw new Error(`KAFKA_TEST_DRIVER is "${driver}"; expected kafkajs or platformatic`);
-  return { driver };
+export function testDriver(): { driver?: 'kafkajs' | 'platformatic'; groupProtocol?: 'classic' | 'consumer' } {
+  const driver = process.env.KAFKA_TEST_DRIVER || undefined;
+  const groupProtocol = process.env.KAFKA_TEST_GROUP_PROTOCOL || undefined;
+  if (driver !== undefined && driver !== 'kafkajs' && driver !== 'platformatic') throw new Error(`KAFKA_TEST_DRIVER is "${driver}"; expected kafkajs or platformatic`);
+  if (groupProtocol !== undefined && groupProtocol !== 'classic' && groupProtocol !== 'consumer') throw new Error(`KAFKA_TEST_GROUP_PROTOCOL is "${groupProtocol}"; expected classic or consumer`);
+  return { ...(driver ? { driver } : {}), ...(groupProtocol ? { groupProtocol } : {}) };
 }
 
 /** A kafkajs client for tests: quiet, fast to retry, on the given or the shared brokers. */

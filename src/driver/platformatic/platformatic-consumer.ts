@@ -13,10 +13,18 @@ const REDELIVERY_BACKOFF_MS = { first: 300, max: 30_000 };
 // Waits between attempts to read again after a failure: short, since a moved coordinator or leader is
 // usually found again within seconds, and every second waited is a second of lag.
 const REOPEN_BACKOFF_MS = { first: 300, max: 3_000 };
+// KIP-848: a member that joins is given what the others let go of at their next heartbeats (5 s
+// apart by default), and gets it at its own next one; past this, start-up goes on without it.
+const FIRST_ASSIGNMENT_WAIT_MS = 15_000;
 
-// The partitions this member holds, per topic, from a join's assignments.
-const toAssignment = (assignments: { topic: string; partitions: number[] }[] | undefined): Record<string, number[]> =>
-  Object.fromEntries((assignments ?? []).map(({ topic, partitions }) => [topic, [...partitions].sort((a, b) => a - b)]));
+type Assignments = { topic: string; partitions: number[] }[];
+
+// UNKNOWN_MEMBER_ID: the group no longer has this member (its session ran out).
+const memberUnknown = (error: unknown): boolean => (error as { response?: { errorCode?: number } } | undefined)?.response?.errorCode === 25;
+
+// The partitions this member holds, per topic.
+const toAssignment = (assignments: Assignments): Record<string, number[]> =>
+  Object.fromEntries(assignments.map(({ topic, partitions }) => [topic, [...partitions].sort((a, b) => a - b)]));
 
 /**
  * A platformatic consumer driven by the port's per-record outcome. Records are handled one at a
@@ -26,7 +34,7 @@ const toAssignment = (assignments: { topic: string; partitions: number[] }[] | u
  * fetched after it, which were not handled.
  */
 export class PlatformaticConsumer implements DriverConsumer {
-  readonly native: Consumer;
+  private consumer: Consumer;
   /** kafkajs's manual-commit call, as Nest documents it for `context.getConsumer()`, and the consumer itself. */
   readonly forHandlers = {
     commitOffsets: (offsets: { topic: string; partition: number; offset: string }[]) => this.commitOffsets(offsets),
@@ -40,8 +48,13 @@ export class PlatformaticConsumer implements DriverConsumer {
   private stopping = false;
   private redeliveryWaitMs = 0;
   private lastRedelivered?: string;
-  // "topic:partition" of what this member was given at its last join.
+  // "topic:partition" of what the group last gave this member, and the assignment it was read from.
   private owned = new Set<string>();
+  private ownedFrom?: Assignments | null;
+  private assigned?: () => void;
+  private rejoining = false;
+  // Counts memberships: a wait to read again that outlived its membership does not read again.
+  private generation = 0;
 
   constructor(
     private readonly settings: PlatformaticSettings,
@@ -49,26 +62,86 @@ export class PlatformaticConsumer implements DriverConsumer {
     private readonly logger: Logger,
     private readonly spec: ConsumerSpec,
   ) {
-    const protocol = spec.replyPartitions ? replyPartitionProtocol(spec.replyPartitions) : {};
-    this.native = new Consumer<Buffer, Buffer, Buffer, Buffer>({ ...settings.base, ...settings.consumer, ...protocol, groupId: spec.groupId, autocommit: false } as ConstructorParameters<typeof Consumer<Buffer, Buffer, Buffer, Buffer>>[0]);
+    this.consumer = this.createConsumer();
     this.committer = new OffsetCommitter((offsets) => this.native.commit({ offsets }), logger);
+  }
+
+  /** The platformatic consumer of the current membership (a new one after the group dropped the member). */
+  get native(): Consumer {
+    return this.consumer;
+  }
+
+  private createConsumer(): Consumer {
+    const { settings, spec } = this;
     const { status } = spec;
-    this.native.on('consumer:group:join', (payload) => {
-      this.owned = new Set((this.native.assignments ?? payload.assignments ?? []).flatMap(({ topic, partitions }) => partitions.map((partition) => `${topic}:${partition}`)));
-      status?.next(KafkaStatus.CONNECTED);
-      spec.onAssignment?.(toAssignment(payload.assignments));
-    });
-    this.native.on('consumer:group:rebalance', () => {
-      status?.next(KafkaStatus.REBALANCING);
-      // Handled records are committed before their partitions may move.
-      void this.committer.flush();
-    });
+    // Under KIP-848 the broker assigns, and it never gives a partition to two members at once: the
+    // reply partitions of client instances are exclusive without Nest's assigner.
+    const protocol = spec.replyPartitions && settings.groupProtocol === 'classic' ? replyPartitionProtocol(spec.replyPartitions) : {};
+    const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({ ...settings.base, ...settings.consumer, ...protocol, groupId: spec.groupId, autocommit: false } as ConstructorParameters<typeof Consumer<Buffer, Buffer, Buffer, Buffer>>[0]);
+    // Events of a membership that was replaced are not this member's any more.
+    const current =
+      <Args extends unknown[]>(listener: (...args: Args) => void) =>
+      (...args: Args) => {
+        if (consumer === this.consumer) listener(...args);
+      };
+    consumer.on('consumer:group:join', current(() => this.followAssignment()));
+    // KIP-848 assignments change at heartbeats, with no join: a heartbeat that ends, or that fails
+    // because the member was fenced (platformatic then clears the assignment), may carry a new one.
+    if (settings.groupProtocol === 'consumer') {
+      consumer.on('consumer:heartbeat:end', current(() => this.followAssignment()));
+      consumer.on(
+        'consumer:heartbeat:error',
+        current((payload: { error?: unknown }) => {
+          if (memberUnknown(payload?.error)) void this.rejoin();
+          else this.followAssignment();
+        }),
+      );
+    }
+    consumer.on(
+      'consumer:group:rebalance',
+      current(() => {
+        status?.next(KafkaStatus.REBALANCING);
+        // Handled records are committed before their partitions may move.
+        void this.committer.flush();
+      }),
+    );
     // Unheard, platformatic's 'error' event would end the process.
-    this.native.on('error', (error: Error) => {
-      if (this.stopping) return;
+    consumer.on('error', (error: Error) => {
+      if (this.stopping || consumer !== this.consumer) return;
       this.logger.error(`consumer of group "${spec.groupId}" failed: ${error.message}`);
       status?.next(KafkaStatus.CRASHED);
     });
+    return consumer;
+  }
+
+  /**
+   * A member whose heartbeats stopped for longer than the session (a paused process, a long GC)
+   * is dropped by the broker, which gives its partitions to others. platformatic then only retries
+   * its heartbeat, still holding the old assignment: so here the member lets go of everything at
+   * once (a client fails the requests that wait on it) and joins again as a new member.
+   */
+  private async rejoin(): Promise<void> {
+    if (this.rejoining || this.stopping) return;
+    this.rejoining = true;
+    this.generation += 1;
+    try {
+      this.logger.warn(`consumer of group "${this.spec.groupId}" was dropped by its group (no heartbeat within the session); joining again`);
+      this.ownedFrom = undefined;
+      this.owned = new Set();
+      this.spec.status?.next(KafkaStatus.REBALANCING);
+      this.spec.onAssignment?.({});
+      const dropped = this.consumer;
+      const stream = this.stream;
+      this.stream = undefined;
+      await stream?.close().catch(() => undefined);
+      await this.running;
+      if (!this.stopping) this.consumer = this.createConsumer();
+      await dropped.close(true).catch(() => undefined);
+      if (this.stopping) return;
+      await this.openWithRetries(REOPEN_BACKOFF_MS.first);
+    } finally {
+      this.rejoining = false;
+    }
   }
 
   async start(): Promise<void> {
@@ -79,11 +152,40 @@ export class PlatformaticConsumer implements DriverConsumer {
     await created;
     if (spec.topics.length === 0) return;
     this.topicNames = await this.resolveTopics();
+    const assigned = this.firstAssignment();
     await this.open();
+    await assigned;
+  }
+
+  /**
+   * Resolves once the group gave this member its partitions, or after a bounded wait (the group
+   * keeps trying in the background). Under the classic protocol the join that open() waits for
+   * brings them. Under KIP-848 later heartbeats do: a member that joins a busy group is first given
+   * nothing, until the others have let go of what it is to have. A reply consumer waits for a
+   * partition of every reply topic, since requests need one; a server for a partition of any topic.
+   */
+  private firstAssignment(): Promise<void> {
+    if (this.settings.groupProtocol === 'classic') return Promise.resolve();
+    const named = this.spec.topics.filter((topic): topic is string => typeof topic === 'string');
+    const holds = (topic: string) => [...this.owned].some((owned) => owned.startsWith(`${topic}:`));
+    const enough = () => (this.spec.replyPartitions ? named.every(holds) : this.owned.size > 0);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.assigned = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, FIRST_ASSIGNMENT_WAIT_MS);
+      timer.unref();
+      this.assigned = () => {
+        if (enough() || this.stopping) done();
+      };
+    });
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.assigned?.();
     const stream = this.stream;
     this.stream = undefined;
     await stream?.close().catch(() => undefined);
@@ -93,7 +195,24 @@ export class PlatformaticConsumer implements DriverConsumer {
     this.spec.status?.next(KafkaStatus.DISCONNECTED);
   }
 
-  async groupSize(): Promise<number> {
+  /**
+   * Takes up the group's current assignment for this member, once per change: which records are
+   * this member's to handle, and the port's `onAssignment`. platformatic replaces the assignments
+   * array whenever they change, so a changed reference is a new assignment.
+   */
+  private followAssignment(): void {
+    const assignments = this.native.assignments as Assignments | null;
+    if (assignments === this.ownedFrom || assignments === null) return;
+    this.ownedFrom = assignments;
+    this.owned = new Set(assignments.flatMap(({ topic, partitions }) => partitions.map((partition) => `${topic}:${partition}`)));
+    this.spec.status?.next(KafkaStatus.CONNECTED);
+    this.spec.onAssignment?.(toAssignment(assignments));
+    this.assigned?.();
+  }
+
+  async groupSize(): Promise<number | undefined> {
+    // KIP-848 groups answer ConsumerGroupDescribe only, which platformatic does not speak.
+    if (this.settings.groupProtocol === 'consumer') return undefined;
     return this.topics.groupSize(this.spec.groupId);
   }
 
@@ -153,6 +272,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     // partitions that moved to another member: that member reads them from the last commit, so here
     // they are dropped. Until the join, records are handled as before (a commit that then fails
     // means a duplicate, never a loss).
+    this.followAssignment();
     if (!this.owned.has(`${message.topic}:${message.partition}`)) return true;
     let outcome: 'commit' | 'redeliver' | void;
     try {
@@ -178,9 +298,16 @@ export class PlatformaticConsumer implements DriverConsumer {
     const backoff = cause === 'failure' ? REOPEN_BACKOFF_MS : REDELIVERY_BACKOFF_MS;
     this.redeliveryWaitMs = cause === this.lastRedelivered ? Math.min(backoff.max, this.redeliveryWaitMs * 2 || backoff.first) : backoff.first;
     this.lastRedelivered = cause;
+    await this.openWithRetries(this.redeliveryWaitMs);
+  }
+
+  /** Opens a new stream after `waitMs`, waiting longer after each failed attempt. */
+  private async openWithRetries(waitMs: number): Promise<void> {
+    const generation = this.generation;
+    this.redeliveryWaitMs = waitMs;
     for (;;) {
       await new Promise((wake) => setTimeout(wake, this.redeliveryWaitMs));
-      if (this.stopping) return;
+      if (this.stopping || generation !== this.generation) return;
       try {
         await this.open();
         return;

@@ -3,6 +3,7 @@ import { TlsFailedError } from '../../errors/tls-failed.error.js';
 import type { ResolvedKafkaOptions } from '../../options/resolve-options.js';
 import type { ConsumerSpec, DriverConsumer, DriverProducer, FailureContext, KafkaDriver, StatusSink } from '../kafka-driver.interface.js';
 import { explainPlatformaticError } from './explain-platformatic-error.js';
+import { PerTopicReplyConsumer } from './per-topic-reply-consumer.js';
 import { PlatformaticConsumer } from './platformatic-consumer.js';
 import { platformaticSettings, type PlatformaticBase, type PlatformaticSettings } from './platformatic-options.js';
 import { PlatformaticProducer } from './platformatic-producer.js';
@@ -42,7 +43,10 @@ export class PlatformaticDriver implements KafkaDriver {
   }
 
   consumer(spec: ConsumerSpec): DriverConsumer {
-    return new PlatformaticConsumer(this.settings, this.topics, this.logger, spec);
+    const member = (memberSpec: ConsumerSpec) => new PlatformaticConsumer(this.settings, this.topics, this.logger, memberSpec);
+    const replyTopics = spec.topics.filter((topic): topic is string => typeof topic === 'string');
+    if (this.settings.groupProtocol === 'consumer' && spec.replyPartitions && replyTopics.length > 1) return new PerTopicReplyConsumer(spec, replyTopics, member);
+    return member(spec);
   }
 
   ensureTopics(topics: string[]): Promise<void> {

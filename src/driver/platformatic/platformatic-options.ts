@@ -25,6 +25,8 @@ export interface PlatformaticBase {
 
 export interface PlatformaticSettings {
   base: PlatformaticBase;
+  /** 'consumer': KIP-848, the broker assigns partitions; 'classic': the members' leader does. */
+  groupProtocol: 'classic' | 'consumer';
   consumer: Record<string, unknown>;
   /** Whether the transport commits handled records (kafkajs `run.autoCommit`, default true). */
   autoCommit: boolean;
@@ -70,6 +72,27 @@ function saslSettings(sasl: Section): PlatformaticBase['sasl'] {
   throw unsupported('client.sasl.mechanism', `"${String(sasl.mechanism)}" is not supported by the platformatic driver (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and OAUTHBEARER are)`);
 }
 
+// Under KIP-848 the broker sets these for every member of a group: there is no per-client value to map.
+const BROKER_GROUP_TIMINGS = { sessionTimeout: 'group.consumer.session.timeout.ms', heartbeatInterval: 'group.consumer.heartbeat.interval.ms' } as const;
+
+/** Session, rebalance and heartbeat times of the chosen group protocol, kafkajs's defaults where unset. */
+function groupTimings(groupProtocol: 'classic' | 'consumer', consumer: Record<string, unknown>): Record<string, unknown> {
+  const rebalanceTimeout = consumer.rebalanceTimeout ?? KAFKAJS_DEFAULTS.rebalanceTimeout;
+  if (groupProtocol === 'consumer') {
+    for (const [option, brokerSetting] of Object.entries(BROKER_GROUP_TIMINGS)) {
+      if (consumer[option] !== undefined) {
+        throw new InvalidOptionError(`consumer.${option}`, "with groupProtocol: 'consumer' the broker sets it for the whole group", `Remove it, and set ${brokerSetting} on the brokers instead`);
+      }
+    }
+    return { groupProtocol, rebalanceTimeout };
+  }
+  return {
+    sessionTimeout: consumer.sessionTimeout ?? KAFKAJS_DEFAULTS.sessionTimeout,
+    rebalanceTimeout,
+    heartbeatInterval: consumer.heartbeatInterval ?? KAFKAJS_DEFAULTS.heartbeatInterval,
+  };
+}
+
 /**
  * The kafkajs-shaped options of `Transport.KAFKA`, mapped onto @platformatic/kafka. An option that
  * has no equivalent fails here, at construction, naming the option: silently ignoring it would
@@ -94,10 +117,9 @@ export function platformaticSettings(settings: ResolvedKafkaOptions): Platformat
 
   const consumer = settings.consumer as Record<string, unknown>;
   onlyKnown('consumer', consumer, ['groupId', 'sessionTimeout', 'rebalanceTimeout', 'heartbeatInterval', 'metadataMaxAge', 'maxBytesPerPartition', 'minBytes', 'maxBytes', 'maxWaitTimeInMs', 'allowAutoTopicCreation', 'readUncommitted', 'rackId', 'retry']);
+  const groupProtocol = raw.groupProtocol ?? 'classic';
   const consumerOptions: Record<string, unknown> = {
-    sessionTimeout: consumer.sessionTimeout ?? KAFKAJS_DEFAULTS.sessionTimeout,
-    rebalanceTimeout: consumer.rebalanceTimeout ?? KAFKAJS_DEFAULTS.rebalanceTimeout,
-    heartbeatInterval: consumer.heartbeatInterval ?? KAFKAJS_DEFAULTS.heartbeatInterval,
+    ...groupTimings(groupProtocol, consumer),
     maxWaitTime: consumer.maxWaitTimeInMs ?? KAFKAJS_DEFAULTS.maxWaitTime,
     // Both read committed records only unless told otherwise.
     isolationLevel: consumer.readUncommitted === true ? 0 : 1,
@@ -133,6 +155,7 @@ export function platformaticSettings(settings: ResolvedKafkaOptions): Platformat
 
   return {
     base,
+    groupProtocol,
     consumer: consumerOptions,
     autoCommit: run?.autoCommit !== false,
     fallbackMode: subscribe?.fromBeginning === true ? 'earliest' : 'latest',

@@ -58,7 +58,34 @@ describe('the kafkajs-shaped options on the platformatic driver', () => {
   });
 });
 
+describe("groupProtocol: 'consumer' (KIP-848) on the platformatic driver", () => {
+  it('asks platformatic for the consumer protocol, with the rebalance timeout as the only group timing', () => {
+    const settings = mapped({ groupProtocol: 'consumer', consumer: { rebalanceTimeout: 20_000 } });
+    expect(settings.groupProtocol).toBe('consumer');
+    expect(settings.consumer).toMatchObject({ groupProtocol: 'consumer', rebalanceTimeout: 20_000 });
+    expect(settings.consumer).not.toHaveProperty('sessionTimeout');
+    expect(settings.consumer).not.toHaveProperty('heartbeatInterval');
+    expect(mapped({}).groupProtocol).toBe('classic');
+  });
+
+  it.each([
+    ['sessionTimeout', 'group.consumer.session.timeout.ms'],
+    ['heartbeatInterval', 'group.consumer.heartbeat.interval.ms'],
+  ])('refuses consumer.%s, which the broker sets for the group, naming %s', (option, brokerSetting) => {
+    const attempt = () => mapped({ groupProtocol: 'consumer', consumer: { [option]: 10_000 } });
+    expect(attempt).toThrow(InvalidOptionError);
+    expect(attempt).toThrow(`"consumer.${option}"`);
+    expect(attempt).toThrow(brokerSetting);
+  });
+});
+
 describe('chooseDriver', () => {
+  it("refuses groupProtocol: 'consumer' on kafkajs, and a protocol it does not know", () => {
+    expect(() => chooseDriver(resolveOptions({ groupProtocol: 'consumer' }, 'client'))).toThrow(/"groupProtocol".*driver: 'platformatic'/);
+    expect(() => chooseDriver(resolveOptions({ groupProtocol: 'streams' as never }, 'client'))).toThrow(/"groupProtocol".*'classic'.*'consumer'/);
+    expect(chooseDriver(resolveOptions({ groupProtocol: 'classic' }, 'client'))).toBe('kafkajs');
+  });
+
   it('defaults to kafkajs and refuses a name it does not know, listing the drivers', () => {
     expect(chooseDriver(resolveOptions({}, 'client'))).toBe('kafkajs');
     expect(() => chooseDriver(resolveOptions({ driver: 'rdkafka' as never }, 'client'))).toThrow(/"driver".*'kafkajs', 'platformatic'/);

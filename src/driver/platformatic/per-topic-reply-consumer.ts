@@ -1,0 +1,58 @@
+import type { ConsumerSpec, DriverConsumer } from '../kafka-driver.interface.js';
+
+type CommitOffsets = Parameters<DriverConsumer['commitOffsets']>[0];
+
+/**
+ * A client's reply consumer under KIP-848 when it reads several reply topics: one group member per
+ * topic, all in the client's group. The broker's assignor then splits each topic among the members
+ * that read it and keeps what each holds, so every client instance keeps a partition of every reply
+ * topic while there are enough. One member reading all of them could be left holding one topic's
+ * partitions and none of another's: the broker balances the count of partitions, not the topics.
+ */
+export class PerTopicReplyConsumer implements DriverConsumer {
+  readonly native: unknown;
+  readonly forHandlers: unknown;
+  private readonly members: Map<string, DriverConsumer>;
+  private readonly held = new Map<string, number[]>();
+
+  constructor(spec: ConsumerSpec, topics: string[], member: (spec: ConsumerSpec) => DriverConsumer) {
+    this.members = new Map(
+      topics.map((topic) => [
+        topic,
+        member({
+          ...spec,
+          topics: [topic],
+          topicsToCreate: spec.topicsToCreate.filter((name) => name === topic),
+          onAssignment: (assignment) => {
+            this.held.set(topic, assignment[topic] ?? []);
+            spec.onAssignment?.(Object.fromEntries(this.held));
+          },
+        }),
+      ]),
+    );
+    const first = [...this.members.values()][0];
+    this.native = first.native;
+    this.forHandlers = first.forHandlers;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.members.values()].map((member) => member.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.members.values()].map((member) => member.stop()));
+  }
+
+  groupSize(): Promise<number | undefined> {
+    return [...this.members.values()][0].groupSize();
+  }
+
+  async commitOffsets(offsets: CommitOffsets): Promise<void> {
+    await Promise.all(
+      [...this.members].map(([topic, member]) => {
+        const own = offsets.filter((offset) => offset.topic === topic);
+        return own.length > 0 ? member.commitOffsets(own) : undefined;
+      }),
+    );
+  }
+}
