@@ -251,14 +251,15 @@ export class PlatformaticConsumer implements DriverConsumer {
   private async consume(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
     try {
       for await (const message of stream as AsyncIterable<Message>) {
-        if (this.stopping) return;
+        // Stopping, or a rejoin replaced the stream: it reads again itself.
+        if (this.stopping || stream !== this.stream) return;
         if (!(await this.handle(message))) {
-          await this.reopenAfter(stream, `${message.topic}:${message.partition}:${message.offset}`);
+          if (stream === this.stream) await this.reopenAfter(stream, `${message.topic}:${message.partition}:${message.offset}`);
           return;
         }
       }
     } catch (error) {
-      if (this.stopping) return;
+      if (this.stopping || stream !== this.stream) return;
       // A broker that went away mid-fetch (a leader killed, say) ends the stream: read on from the last commit.
       this.logger.warn(`consumer of group "${this.spec.groupId}" stopped reading (${describe(error)}); reading again from the last committed offsets`);
       this.spec.status?.next(KafkaStatus.CRASHED);

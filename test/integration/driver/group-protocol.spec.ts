@@ -22,7 +22,7 @@ function startChildClient(pattern: string, groupId: string): { child: ChildProce
 if (testDriver().driver !== 'platformatic') {
   describe('the KIP-848 consumer group protocol on kafkajs', () => {
     it('is refused at construction, naming the option and the driver that has it', () => {
-      const refused = () => new ClientKafka({ client: { brokers: testBrokers() }, groupProtocol: 'consumer', ...testDriver() });
+      const refused = () => new ClientKafka({ client: { brokers: testBrokers() }, ...testDriver(), groupProtocol: 'consumer' });
       expect(refused).toThrow(InvalidOptionError);
       expect(refused).toThrow(/"groupProtocol".*driver: 'platformatic'/);
     });
