@@ -33,11 +33,39 @@ export function benchModule(eventTopic: string, requestTopic: string, onEvent: (
   return BenchModule;
 }
 
-/** BENCH_DRIVER=platformatic runs this transport ('ours') on that driver; the baselines stay as they are. */
-export function benchDriver(): 'kafkajs' | 'platformatic' {
-  const driver = process.env.BENCH_DRIVER ?? 'kafkajs';
-  if (driver !== 'kafkajs' && driver !== 'platformatic') throw new Error(`BENCH_DRIVER is "${driver}"; choose kafkajs or platformatic`);
-  return driver;
+export type Driver = 'kafkajs' | 'platformatic';
+
+let currentDriver: Driver = 'kafkajs';
+
+/** The driver 'ours' runs on in the scenarios that follow. */
+export function useDriver(driver: Driver): void {
+  currentDriver = driver;
+}
+
+export function benchDriver(): Driver {
+  return currentDriver;
+}
+
+/** Does this Node run the platformatic driver? Asked of the transport itself, which checks it when a client is built. */
+export function platformaticRunsHere(): boolean {
+  try {
+    new ClientKafka({ driver: 'platformatic', producerOnlyMode: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The drivers ours is measured on: both where this Node runs platformatic, else kafkajs alone;
+ * BENCH_DRIVER=kafkajs or platformatic picks one.
+ */
+export function benchDrivers(): Driver[] {
+  const chosen = process.env.BENCH_DRIVER;
+  if (chosen === undefined || chosen === '') return platformaticRunsHere() ? ['kafkajs', 'platformatic'] : ['kafkajs'];
+  if (chosen !== 'kafkajs' && chosen !== 'platformatic') throw new Error(`BENCH_DRIVER is "${chosen}"; choose kafkajs or platformatic`);
+  if (chosen === 'platformatic' && !platformaticRunsHere()) throw new Error(`BENCH_DRIVER=platformatic needs Node.js >= 22.22 or >= 24.6; this is ${process.version}`);
+  return [chosen];
 }
 
 function kafkaOptions(brokers: string[], name: string, groupId = uniqueGroupId(name)) {

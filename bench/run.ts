@@ -1,4 +1,4 @@
-import { benchDriver } from './apps.js';
+import { benchDrivers, useDriver } from './apps.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +10,13 @@ import { benchSizes } from './sizes.js';
 import { eventRows, memoryRows, readyTimeRows, requestReplyRows, scaleOutRows, steadyStreamRows } from './suite.js';
 
 /**
- * `npm run bench`: every scenario for this transport and its baselines in one run, on one broker,
- * then bench/results/latest.json, latest.svg and a Markdown table. Sizes: bench/sizes.ts
- * (BENCH_PROFILE=smoke|full|long); BENCH_ONLY picks scenarios; BENCH_OUT moves the results folder.
+ * `npm run bench`: every scenario for this transport, on each driver this Node runs, and its
+ * baselines in one run, on one broker, then bench/results/latest.json, latest.svg and a Markdown
+ * table. Sizes: bench/sizes.ts (BENCH_PROFILE=smoke|full|long); BENCH_ONLY picks scenarios;
+ * BENCH_DRIVER one driver; BENCH_OUT moves the results folder.
  */
 const SCENARIOS = {
-  events: eventRows,
+  events: 'all drivers at once',
   'request-reply': requestReplyRows,
   'ready-time': readyTimeRows,
   memory: memoryRows,
@@ -39,10 +40,18 @@ async function main(): Promise<void> {
   const cluster = await startKafka({ log: (line) => console.log(`[kafka] ${line}`) });
   const rows: Row[] = [];
   const started = Date.now();
+  const drivers = benchDrivers();
   try {
-    for (const [name, scenario] of Object.entries(SCENARIOS)) {
-      if (only && !only.includes(name)) continue;
-      rows.push(...(await scenario(cluster.brokers, sizes, progress)));
+    // Events interleave every driver and baseline in each run; the other scenarios run per driver.
+    if (!only || only.includes('events')) rows.push(...(await eventRows(cluster.brokers, sizes, progress, drivers)));
+    for (const driver of drivers) {
+      useDriver(driver);
+      for (const [name, scenario] of Object.entries(SCENARIOS)) {
+        if (typeof scenario === 'string' || (only && !only.includes(name))) continue;
+        progress(`(ours on ${driver})`);
+        const measured = await scenario(cluster.brokers, sizes, progress);
+        rows.push(...measured.map((measuredRow) => ({ ...measuredRow, name: `${measuredRow.name}, ours on ${driver}` })));
+      }
     }
   } finally {
     await cluster.stop();
@@ -53,14 +62,14 @@ async function main(): Promise<void> {
     cpu: cpus()[0]?.model.trim(),
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
-    driver: benchDriver(),
+    drivers,
     kafka: cluster.version ? `Apache Kafka ${cluster.version} (${cluster.source}, 1 KRaft node)` : `${cluster.source} ${cluster.brokers.join(',')}`,
   };
   const date = new Date().toISOString();
   const report = { date, machine, profile: sizes.profile, runs: sizes.runs, sizes, seconds: Math.round((Date.now() - started) / 1000), scenarios: rows };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const subtitle = `${date.slice(0, 10)}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ours on ${machine.driver}, ${machine.kafka}; ${sizes.runs} run(s) per figure`;
+  const subtitle = `${date.slice(0, 10)}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ours on ${machine.drivers.join(' and ')}, ${machine.kafka}; ${sizes.runs} run(s) per figure`;
   writeFileSync(join(outDir, 'latest.svg'), ratioChart(rows, subtitle));
   const table = markdownTable(rows);
   writeFileSync(join(outDir, 'latest.md'), `${subtitle}\n\n${table}\n`);

@@ -3,9 +3,10 @@ import type { Row } from './row.js';
 const WIDTH = 980;
 const LABEL_WIDTH = 430;
 const BAR_HEIGHT = 12;
-const ROW_HEIGHT = 34;
+const ROW_HEIGHT = 48;
 const TOP = 84;
-const COLORS = { vs_builtin: '#2f6fb3', vs_kafkajs: '#e08a1e' } as const;
+const COLORS = { vs_builtin: '#2f6fb3', vs_kafkajs: '#e08a1e', vs_platformatic: '#7a4fb0' } as const;
+const RATIOS = ['vs_builtin', 'vs_kafkajs', 'vs_platformatic'] as const;
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -14,8 +15,8 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
  * goal marked, so the picture answers "faster than what, by how much, and is the goal met".
  */
 export function ratioChart(rows: Row[], subtitle: string): string {
-  const charted = rows.filter((r) => r.vs_builtin !== undefined || r.vs_kafkajs !== undefined);
-  const largest = Math.max(2, ...charted.flatMap((r) => [r.vs_builtin ?? 0, r.vs_kafkajs ?? 0, ...(r.goals ?? []).map((goal) => goal.atLeast ?? 0)]));
+  const charted = rows.filter((r) => RATIOS.some((key) => r[key] !== undefined));
+  const largest = Math.max(2, ...charted.flatMap((r) => [...RATIOS.map((key) => r[key] ?? 0), ...(r.goals ?? []).map((goal) => goal.atLeast ?? 0)]));
   // Headroom past the largest ratio or goal, so bars and marks never sit on the edge.
   const scaleMax = Math.ceil(largest * 1.1);
   const plotWidth = WIDTH - LABEL_WIDTH - 40;
@@ -34,7 +35,7 @@ export function ratioChart(rows: Row[], subtitle: string): string {
   charted.forEach((r, index) => {
     const y = TOP + index * ROW_HEIGHT;
     parts.push(`<text x="${LABEL_WIDTH - 8}" y="${y + BAR_HEIGHT + 2}" text-anchor="end">${escape(r.name)}</text>`);
-    (['vs_builtin', 'vs_kafkajs'] as const).forEach((key, slot) => {
+    RATIOS.forEach((key, slot) => {
       const value = r[key];
       if (value === undefined) return;
       const top = y + slot * (BAR_HEIGHT + 2);
@@ -43,7 +44,7 @@ export function ratioChart(rows: Row[], subtitle: string): string {
     });
     for (const goal of r.goals ?? []) {
       if (goal.atLeast === undefined) continue;
-      const slot = goal.ratio === 'vs_kafkajs' ? 1 : 0;
+      const slot = Math.max(0, RATIOS.indexOf(goal.ratio ?? 'vs_builtin'));
       const gx = x(goal.atLeast);
       parts.push(`<line x1="${gx}" y1="${y + slot * (BAR_HEIGHT + 2) - 3}" x2="${gx}" y2="${y + slot * (BAR_HEIGHT + 2) + BAR_HEIGHT + 3}" stroke="${goal.met ? '#2a9d3a' : '#c0392b'}" stroke-width="3"/>`);
     }
@@ -51,7 +52,8 @@ export function ratioChart(rows: Row[], subtitle: string): string {
   const legendY = 60;
   parts.push(`<rect x="${LABEL_WIDTH}" y="${legendY - 9}" width="10" height="10" fill="${COLORS.vs_builtin}"/><text x="${LABEL_WIDTH + 14}" y="${legendY}">vs built-in Transport.KAFKA</text>`);
   parts.push(`<rect x="${LABEL_WIDTH + 190}" y="${legendY - 9}" width="10" height="10" fill="${COLORS.vs_kafkajs}"/><text x="${LABEL_WIDTH + 204}" y="${legendY}">vs raw kafkajs</text>`);
-  parts.push(`<text x="${LABEL_WIDTH + 310}" y="${legendY}" fill="#555">goal mark: green met, red not met</text>`);
+  parts.push(`<rect x="${LABEL_WIDTH + 310}" y="${legendY - 9}" width="10" height="10" fill="${COLORS.vs_platformatic}"/><text x="${LABEL_WIDTH + 324}" y="${legendY}">vs raw platformatic</text>`);
+  parts.push(`<text x="10" y="${legendY + 14}" fill="#555">goal mark: green met, red not met</text>`);
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }

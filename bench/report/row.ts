@@ -2,8 +2,8 @@ import type { Spread } from '../stats.js';
 
 /** What a scenario is measured against, from the goals in the README's performance section. */
 export interface Goal {
-  /** `vs_builtin` or `vs_kafkajs` at least `atLeast`, or ours' median at most `oursAtMost`. */
-  ratio?: 'vs_builtin' | 'vs_kafkajs';
+  /** `vs_builtin`, `vs_kafkajs` or `vs_platformatic` at least `atLeast`, or ours' median at most `oursAtMost`. */
+  ratio?: 'vs_builtin' | 'vs_kafkajs' | 'vs_platformatic';
   atLeast?: number;
   oursAtMost?: number;
   text: string;
@@ -17,9 +17,12 @@ export interface Row {
   lowerIsBetter: boolean;
   ours: Spread;
   kafkajs?: Spread;
+  /** Raw @platformatic/kafka. */
+  platformatic?: Spread;
   builtin?: Spread;
   ceiling?: Spread;
   vs_kafkajs?: number;
+  vs_platformatic?: number;
   vs_builtin?: number;
   goals?: Goal[];
 }
@@ -30,6 +33,7 @@ export interface RowInput {
   lowerIsBetter?: boolean;
   ours: Spread;
   kafkajs?: Spread;
+  platformatic?: Spread;
   builtin?: Spread;
   ceiling?: Spread;
   goals?: Omit<Goal, 'met'>[];
@@ -50,6 +54,7 @@ export function row(input: RowInput): Row {
     ...figures,
     lowerIsBetter,
     vs_kafkajs: compare ? ratio(input.ours, input.kafkajs, lowerIsBetter) : undefined,
+    vs_platformatic: compare ? ratio(input.ours, input.platformatic, lowerIsBetter) : undefined,
     vs_builtin: compare ? ratio(input.ours, input.builtin, lowerIsBetter) : undefined,
   };
   result.goals = input.goals?.map((goal) => {

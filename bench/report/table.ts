@@ -9,9 +9,12 @@ const goalCell = (row: Row) => (row.goals?.length ? row.goals.map((goal) => `${g
 /** The Markdown table printed at the end of a run and pasted into the README. */
 export function markdownTable(rows: Row[]): string {
   const lines = [
-    '| scenario | unit | ours | raw kafkajs | built-in | Kafka tools | vs kafkajs | vs built-in | goal |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.name} | ${r.unit} | ${cell(r.ours)} | ${cell(r.kafkajs)} | ${cell(r.builtin)} | ${cell(r.ceiling)} | ${ratioCell(r.vs_kafkajs)} | ${ratioCell(r.vs_builtin)} | ${goalCell(r)} |`),
+    '| scenario | unit | ours | raw kafkajs | raw platformatic | built-in | Kafka tools | vs kafkajs | vs platformatic | vs built-in | goal |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.unit} | ${cell(r.ours)} | ${cell(r.kafkajs)} | ${cell(r.platformatic)} | ${cell(r.builtin)} | ${cell(r.ceiling)} | ${ratioCell(r.vs_kafkajs)} | ${ratioCell(r.vs_platformatic)} | ${ratioCell(r.vs_builtin)} | ${goalCell(r)} |`,
+    ),
   ];
   return lines.join('\n');
 }

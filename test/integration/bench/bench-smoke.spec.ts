@@ -7,14 +7,17 @@ import { testBrokers } from '../../support/test-kafka.js';
 
 interface BenchReport {
   profile: string;
-  machine: { cores: number; node: string; kafka: string };
+  machine: { cores: number; node: string; kafka: string; drivers: string[] };
   scenarios: Row[];
 }
+
+// The Node `npm run bench` runs on (scripts/run-bench.mjs), where both drivers run.
+const BENCH_NODE = 'test/node-versions/node_modules/node22/bin/node';
 
 /** `npm run bench`'s entry point at tiny sizes (BENCH_PROFILE=smoke) against the test broker. */
 function runSmokeBench(outDir: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', 'bench/dist/run.js'], {
+    const child = spawn(BENCH_NODE, ['--expose-gc', 'bench/dist/run.js'], {
       env: { ...process.env, KAFKA_BROKERS: testBrokers().join(','), BENCH_PROFILE: 'smoke', BENCH_OUT: outDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -41,22 +44,46 @@ describe('npm run bench, smoke sizes', () => {
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   const rowsNamed = (prefix: string) => report.scenarios.filter((row) => row.name.startsWith(prefix));
+  // The scenarios after events run once per driver, in this order.
+  const perDriver = <T>(expected: T[]) => ['kafkajs', 'platformatic'].flatMap(() => expected);
+  const onDriver = (driver: string) => report.scenarios.filter((row) => !row.name.startsWith('events:') && !row.name.startsWith('CPU') && row.name.endsWith(`ours on ${driver}`));
 
-  it('measures events for ours, raw kafkajs, the built-in and Kafka tools, on 1 and 6 partitions', () => {
+  it('measures events for ours on each driver, raw kafkajs, raw platformatic, the built-in and Kafka tools, on 1 and 6 partitions', () => {
+    expect(report.machine.drivers).toEqual(['kafkajs', 'platformatic']);
     const events = rowsNamed('events:');
-    expect(events.map((row) => row.name)).toEqual([expect.stringContaining('1 partition(s)'), expect.stringContaining('6 partition(s)')]);
+    expect(events.map((row) => row.name)).toEqual([
+      expect.stringMatching(/1 partition\(s\), ours on kafkajs$/),
+      expect.stringMatching(/1 partition\(s\), ours on platformatic$/),
+      expect.stringMatching(/6 partition\(s\), ours on kafkajs$/),
+      expect.stringMatching(/6 partition\(s\), ours on platformatic$/),
+    ]);
     for (const row of events) {
-      for (const figure of [row.ours, row.kafkajs, row.builtin, row.ceiling]) expect(figure?.median).toBeGreaterThan(0);
+      for (const figure of [row.ours, row.kafkajs, row.platformatic, row.builtin, row.ceiling]) expect(figure?.median).toBeGreaterThan(0);
       expect(row.vs_kafkajs).toBeCloseTo(row.ours.median / row.kafkajs!.median, 1);
+      expect(row.vs_platformatic).toBeCloseTo(row.ours.median / row.platformatic!.median, 1);
       expect(row.vs_builtin).toBeCloseTo(row.ours.median / row.builtin!.median, 1);
-      expect(row.goals?.map((goal) => goal.text)).toEqual(['≥ 0.9× raw kafkajs', '≥ 5× built-in']);
+    }
+    expect(events[0].goals?.map((goal) => goal.text)).toEqual(['≥ 0.9× raw kafkajs', '≥ 5× built-in']);
+    expect(events[1].goals?.map((goal) => goal.text)).toEqual(['≥ 1.2× raw kafkajs', '≥ 6× built-in']);
+  });
+
+  it('measures the CPU per 100k events of ours on each driver and of each raw driver', () => {
+    const cpu = rowsNamed('CPU per 100k events');
+    expect(cpu).toHaveLength(4);
+    for (const row of cpu) {
+      expect(row.lowerIsBetter).toBe(true);
+      for (const figure of [row.ours, row.kafkajs, row.platformatic]) expect(figure?.median).toBeGreaterThan(0);
+      expect(row.goals?.[0].text).toMatch(/^≤ 1\.2× the CPU of raw (kafkajs|platformatic)$/);
     }
   });
 
   it('measures request-reply latency quantiles and throughput at 64 and 512 callers against the built-in', () => {
-    expect(rowsNamed('request-reply latency').map((row) => row.name.split(',')[0])).toEqual(['request-reply latency p50', 'request-reply latency p99', 'request-reply latency p999']);
+    expect(rowsNamed('request-reply latency').map((row) => row.name.split(',')[0])).toEqual(perDriver(['request-reply latency p50', 'request-reply latency p99', 'request-reply latency p999']));
     const throughput = rowsNamed('request-reply throughput');
-    expect(throughput.map((row) => row.name)).toEqual([expect.stringContaining('64 concurrent'), expect.stringContaining('512 concurrent')]);
+    expect(throughput.map((row) => row.name)).toEqual(perDriver([expect.stringContaining('64 concurrent'), expect.stringContaining('512 concurrent')]));
+    // The same scenarios on both drivers (names without the driver and the request counts of the steady stream).
+    const scenarioOf = (name: string) => name.replace(/ours on \w+$/, '').replace(/\(\d+ requests\)/, '');
+    expect(onDriver('platformatic').map((row) => scenarioOf(row.name))).toEqual(onDriver('kafkajs').map((row) => scenarioOf(row.name)));
     for (const row of [...rowsNamed('request-reply'), ...rowsNamed('client ready time')]) {
       expect(row.ours.median).toBeGreaterThan(0);
       expect(row.builtin?.median).toBeGreaterThan(0);
@@ -64,12 +91,12 @@ describe('npm run bench, smoke sizes', () => {
       const expected = row.lowerIsBetter ? row.builtin!.median / row.ours.median : row.ours.median / row.builtin!.median;
       expect(row.vs_builtin).toBeCloseTo(expected, 1);
     }
-    expect(rowsNamed('client ready time')).toHaveLength(1);
+    expect(rowsNamed('client ready time')).toHaveLength(2);
   });
 
   it('measures memory around requests that time out, and a steady stream', () => {
     const memory = rowsNamed('memory:');
-    expect(memory.map((row) => row.unit)).toEqual(['MiB', 'MiB', 'MiB', 'MiB']);
+    expect(memory.map((row) => row.unit)).toEqual(perDriver(['MiB', 'MiB', 'MiB', 'MiB']));
     const peak = memory.find((row) => row.name.startsWith('memory: heap growth at peak'))!;
     // 500 pending requests, each holding a 1 KB payload, show on the heap.
     expect(peak.ours.median).toBeGreaterThan(0);
@@ -79,7 +106,7 @@ describe('npm run bench, smoke sizes', () => {
 
   it('measures scale-out with one and two server instances', () => {
     const scaleOut = rowsNamed('scale-out:');
-    expect(scaleOut.map((row) => row.name)).toEqual([expect.stringContaining('1 server instance'), expect.stringContaining('2 server instance')]);
+    expect(scaleOut.map((row) => row.name)).toEqual(perDriver([expect.stringContaining('1 server instance'), expect.stringContaining('2 server instance')]));
     for (const row of scaleOut) expect(row.ours.median).toBeGreaterThan(0);
   });
 

@@ -44,7 +44,7 @@ describe('bench report rows', () => {
 
   it('prints median (min–max) cells and the goal verdicts in the Markdown table', () => {
     const table = markdownTable([row({ name: 'p50', unit: 'ms', lowerIsBetter: true, ours: spread([2, 3, 4]), builtin: spread([6]), goals: [{ ratio: 'vs_builtin', atLeast: 1, text: 'below' }] })]);
-    expect(table.split('\n')[2]).toBe('| p50 | ms | 3.0 (2.0–4.0) | – | 6.0 (6.0–6.0) | – | – | 2.00× | met: below |');
+    expect(table.split('\n')[2]).toBe('| p50 | ms | 3.0 (2.0–4.0) | – | – | 6.0 (6.0–6.0) | – | – | – | 2.00× | met: below |');
   });
 
   it('charts only rows with a ratio, escaping their names', () => {
