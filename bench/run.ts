@@ -15,20 +15,21 @@ import { eventRows, memoryRows, readyTimeRows, requestReplyRows, scaleOutRows, s
  * table. Sizes: bench/sizes.ts (BENCH_PROFILE=smoke|full|long); BENCH_ONLY picks scenarios;
  * BENCH_DRIVER one driver; BENCH_OUT moves the results folder.
  */
-const SCENARIOS = {
-  events: 'all drivers at once',
+// Events interleave every driver and baseline in each run; these run once per driver.
+const PER_DRIVER_SCENARIOS = {
   'request-reply': requestReplyRows,
   'ready-time': readyTimeRows,
   memory: memoryRows,
   'scale-out': scaleOutRows,
   'steady-stream': steadyStreamRows,
 };
+const SCENARIO_NAMES = ['events', ...Object.keys(PER_DRIVER_SCENARIOS)];
 
 /** BENCH_ONLY=memory,steady-stream runs just those scenarios. */
 function onlyScenarios(): string[] | undefined {
   const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim()).filter(Boolean);
-  const unknown = only?.filter((name) => !(name in SCENARIOS));
-  if (unknown?.length) throw new Error(`BENCH_ONLY: unknown scenario(s) ${unknown.join(', ')}; choose from ${Object.keys(SCENARIOS).join(', ')}`);
+  const unknown = only?.filter((name) => !SCENARIO_NAMES.includes(name));
+  if (unknown?.length) throw new Error(`BENCH_ONLY: unknown scenario(s) ${unknown.join(', ')}; choose from ${SCENARIO_NAMES.join(', ')}`);
   return only?.length ? only : undefined;
 }
 
@@ -42,12 +43,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   const drivers = benchDrivers();
   try {
-    // Events interleave every driver and baseline in each run; the other scenarios run per driver.
     if (!only || only.includes('events')) rows.push(...(await eventRows(cluster.brokers, sizes, progress, drivers)));
     for (const driver of drivers) {
       useDriver(driver);
-      for (const [name, scenario] of Object.entries(SCENARIOS)) {
-        if (typeof scenario === 'string' || (only && !only.includes(name))) continue;
+      for (const [name, scenario] of Object.entries(PER_DRIVER_SCENARIOS)) {
+        if (only && !only.includes(name)) continue;
         progress(`(ours on ${driver})`);
         const measured = await scenario(cluster.brokers, sizes, progress);
         rows.push(...measured.map((measuredRow) => ({ ...measuredRow, name: `${measuredRow.name}, ours on ${driver}` })));

@@ -10,10 +10,9 @@ type CommitOffsets = Parameters<DriverConsumer['commitOffsets']>[0];
  * partitions and none of another's: the broker balances the count of partitions, not the topics.
  */
 export class PerTopicReplyConsumer implements DriverConsumer {
-  readonly native: unknown;
-  readonly forHandlers: unknown;
   private readonly members: Map<string, DriverConsumer>;
   private readonly held = new Map<string, number[]>();
+  private readonly first: DriverConsumer;
 
   constructor(spec: ConsumerSpec, topics: string[], member: (spec: ConsumerSpec) => DriverConsumer) {
     this.members = new Map(
@@ -30,9 +29,16 @@ export class PerTopicReplyConsumer implements DriverConsumer {
         }),
       ]),
     );
-    const first = [...this.members.values()][0];
-    this.native = first.native;
-    this.forHandlers = first.forHandlers;
+    this.first = [...this.members.values()][0];
+  }
+
+  // Read through, not copied: a member that rejoins its group gets a new native consumer.
+  get native(): unknown {
+    return this.first.native;
+  }
+
+  get forHandlers(): unknown {
+    return this.first.forHandlers;
   }
 
   async start(): Promise<void> {
@@ -44,7 +50,7 @@ export class PerTopicReplyConsumer implements DriverConsumer {
   }
 
   groupSize(): Promise<number | undefined> {
-    return [...this.members.values()][0].groupSize();
+    return this.first.groupSize();
   }
 
   async commitOffsets(offsets: CommitOffsets): Promise<void> {
