@@ -8,6 +8,10 @@ import { PlatformaticConsumer } from './platformatic-consumer.js';
 import { platformaticSettings, type PlatformaticBase, type PlatformaticSettings } from './platformatic-options.js';
 import { PlatformaticProducer } from './platformatic-producer.js';
 import { PlatformaticTopics } from './platformatic-topics.js';
+import { forgetStaleMetadata, isStaleMetadata } from './stale-metadata.js';
+
+// The wait before platformatic retries a produce refused for stale metadata (see the constructor).
+const STALE_PRODUCE_RETRY_MS = 100;
 
 /**
  * The @platformatic/kafka driver (`driver: 'platformatic'`): the same transport on a maintained,
@@ -25,14 +29,22 @@ export class PlatformaticDriver implements KafkaDriver {
     reportTls: (error: TlsFailedError) => void,
   ) {
     const settings = platformaticSettings(resolved);
-    // platformatic retries every connection failure; a certificate problem is reported at its first
-    // retry instead, so that start-up fails at once, as on kafkajs.
-    const { retryDelay } = settings.base;
-    settings.base.retryDelay = (client, operation, attempt, retries, error) => {
+    // Every retry of every client passes here. platformatic retries a certificate problem, which is
+    // reported at its first retry instead so that start-up fails at once, as on kafkajs. And it
+    // retries a refusal for stale metadata with that same metadata unless it is dropped first; a
+    // produce so refused is retried quickly, since platformatic sends a group of partitions that
+    // shared a leader to one broker, retries included: when one of them moved, every retry is
+    // refused (11 over two minutes after a leader was killed), and only the producer's next send,
+    // grouped anew, stores them.
+    const beforeRetry = (retryDelay: PlatformaticBase['retryDelay']): PlatformaticBase['retryDelay'] => (client, operation, attempt, retries, error) => {
       const tls = explainPlatformaticError(error, { startUp: true }, resolved.client);
       if (tls instanceof TlsFailedError) reportTls(tls);
-      return retryDelay(client, operation, attempt, retries, error);
+      forgetStaleMetadata(client, error);
+      const delay = retryDelay(client, operation, attempt, retries, error);
+      return operation === 'produce' && isStaleMetadata(error) ? Math.min(delay, STALE_PRODUCE_RETRY_MS) : delay;
     };
+    settings.base.retryDelay = beforeRetry(settings.base.retryDelay);
+    if (typeof settings.consumer.retryDelay === 'function') settings.consumer.retryDelay = beforeRetry(settings.consumer.retryDelay as PlatformaticBase['retryDelay']);
     this.settings = settings;
     this.native = this.settings.base;
     this.topics = new PlatformaticTopics(this.settings.base, logger);

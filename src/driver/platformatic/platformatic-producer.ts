@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { murmur2, Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { RecordMetadata } from '../../codec/kafka-record.js';
 import type { OutgoingKafkaMessage } from '../../codec/outgoing-message.js';
@@ -9,6 +10,8 @@ import { KafkaStatus } from '../../kafka-status.enum.js';
 import type { DriverProducer, SendOutcome, StatusSink } from '../kafka-driver.interface.js';
 import type { PlatformaticSettings } from './platformatic-options.js';
 import { toPlatformaticMessage } from './platformatic-records.js';
+import { isStaleMetadata } from './stale-metadata.js';
+import { storedBeforeFailure, type ProduceOffset } from './stored-before-failure.js';
 
 // Rounds of sending what the broker's answer lacks before the caller is told.
 const MAX_SEND_ROUNDS = 5;
@@ -76,32 +79,47 @@ export class PlatformaticProducer implements DriverProducer {
     const metadata: RecordMetadata[] = [];
     let pending = records.filter((record) => partitionOf.has(record));
     for (let round = 1; pending.length > 0; round += 1) {
-      const messages = pending.map((record) => toPlatformaticMessage(topic, record, partitionOf.get(record)!));
-      const result = await this.native.send({ messages: messages as MessageToProduce[], acks: this.settings.send.acks, ...(this.settings.send.compression ? { compression: this.settings.send.compression } : {}) }).catch((error: unknown) => {
-        // What the user can fix keeps its typed error; anything else (retries spent on a dead leader) says what was not stored.
-        const explained = this.explain(error, topic);
-        if (explained !== error) throw explained;
-        throw new UnacknowledgedMessagesError(topic, [...new Set(pending.map((record) => partitionOf.get(record)!))].sort((a, b) => a - b), pending.length, error);
-      });
+      const { offsets, failure } = await this.sendRound(topic, pending, partitionOf);
       // acks 0: the broker answers nothing, so there is nothing to read.
-      if (this.settings.send.acks === 0) return { metadata, refused };
+      if (this.settings.send.acks === 0 && failure === undefined) return { metadata, refused };
       const stored = new Set<number>();
-      for (const entry of result.offsets ?? []) {
-        if (entry.topic !== topic) continue;
+      for (const entry of offsets) {
+        // A refused partition may be listed too, at offset -1.
+        if (entry.topic !== topic || entry.offset < 0n) continue;
         stored.add(entry.partition);
         metadata.push({ topicName: topic, partition: entry.partition, errorCode: 0, baseOffset: String(entry.offset), offset: String(entry.offset) });
       }
       pending = pending.filter((record) => !stored.has(partitionOf.get(record)!));
       if (pending.length === 0) break;
       const partitions = [...new Set(pending.map((record) => partitionOf.get(record)!))].sort((a, b) => a - b);
-      if (round === MAX_SEND_ROUNDS) {
-        const error = new UnacknowledgedMessagesError(topic, partitions, pending.length);
+      // Only a leader that moved is worth another round: anything else already had platformatic's retries.
+      const again = failure === undefined || isStaleMetadata(failure);
+      if (!again || round === MAX_SEND_ROUNDS) {
+        const error = new UnacknowledgedMessagesError(topic, partitions, pending.length, failure);
         for (const record of pending) refused.set(record, error);
         break;
       }
-      this.logger.warn(`the broker's answer to a send to "${topic}" lacked partition(s) ${partitions.join(', ')}: sending their ${pending.length} message(s) again`);
+      if (failure === undefined) {
+        this.logger.warn(`the broker's answer to a send to "${topic}" lacked partition(s) ${partitions.join(', ')}: sending their ${pending.length} message(s) again`);
+      } else {
+        await sleep(this.settings.base.retryDelay(this.native, 'produce', round, MAX_SEND_ROUNDS, failure));
+      }
     }
     return { metadata, refused };
+  }
+
+  /** One send of `pending`: what the broker stored, and why the rest was not, when it says. */
+  private async sendRound(topic: string, pending: OutgoingKafkaMessage[], partitionOf: Map<OutgoingKafkaMessage, number>): Promise<{ offsets: ProduceOffset[]; failure?: Error }> {
+    const messages = pending.map((record) => toPlatformaticMessage(topic, record, partitionOf.get(record)!));
+    try {
+      const result = await this.native.send({ messages: messages as MessageToProduce[], acks: this.settings.send.acks, ...(this.settings.send.compression ? { compression: this.settings.send.compression } : {}) });
+      return { offsets: result.offsets ?? [] };
+    } catch (error) {
+      // What the user can fix keeps its typed error.
+      const explained = this.explain(error, topic);
+      if (explained !== error) throw explained;
+      return { offsets: storedBeforeFailure(error, topic), failure: error as Error };
+    }
   }
 
   /** The topic's partition count, from metadata refreshed when a record names a partition beyond it. */
