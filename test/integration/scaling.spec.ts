@@ -6,7 +6,7 @@ import { ClientKafka, ReplyPartitionUnavailableError, ServerKafka } from '../../
 import { uniqueGroupId, uniqueTopic, waitFor } from '../../src/testing/index.js';
 import { createTopicsWithLeaders } from '../../src/driver/kafkajs/create-topics.js';
 import { kafkaOptions, startMicroservice } from '../support/nest-apps.js';
-import { testBrokers, testKafka, testDriver } from '../support/test-kafka.js';
+import { quickGroupMoves, testBrokers, testKafka, testDriver } from '../support/test-kafka.js';
 
 /** A server module whose handler says which instance answered, after an optional delay. */
 function instanceModule(topic: string, instance: string, handledBy: string[], delayMs = 0) {
@@ -32,7 +32,7 @@ async function createTopicWithPartitions(topic: string, partitions: number, repl
 }
 
 function replyClient(topic: string | string[], groupId: string): ClientKafka {
-  const client = new ClientKafka({ client: { brokers: testBrokers() }, consumer: { groupId }, subscribe: { fromBeginning: true }, requestTimeout: 30_000, ...testDriver() });
+  const client = new ClientKafka({ client: { brokers: testBrokers() }, consumer: { groupId, ...quickGroupMoves() }, subscribe: { fromBeginning: true }, requestTimeout: 30_000, ...testDriver() });
   for (const pattern of [topic].flat()) client.subscribeToResponseOf(pattern);
   return client;
 }
@@ -50,7 +50,7 @@ describe('several instances', () => {
     const groupId = uniqueGroupId('servers');
     const servers: INestMicroservice[] = [];
     for (const name of names) {
-      const server = await startMicroservice(instanceModule(topic, name, handledBy, delayMs), new ServerKafka({ ...kafkaOptions(name), consumer: { groupId } }));
+      const server = await startMicroservice(instanceModule(topic, name, handledBy, delayMs), new ServerKafka({ ...kafkaOptions(name), consumer: { groupId, ...quickGroupMoves() } }));
       cleanups.push(() => server.close());
       servers.push(server);
     }

@@ -24,6 +24,16 @@ export function testDriver(): { driver?: 'kafkajs' | 'platformatic'; groupProtoc
   return { ...(driver ? { driver } : {}), ...(groupProtocol ? { groupProtocol } : {}) };
 }
 
+/**
+ * Consumer timings for specs about group membership, whose instances join one after another: a
+ * member learns of a rebalance at its next heartbeat, which kafkajs sends only once a fetch
+ * returns, so with the defaults (3 s heartbeats, 5 s fetch waits) every join costs seconds. Under
+ * KIP-848 the broker sets the heartbeat, and only the fetch wait is the client's.
+ */
+export function quickGroupMoves(): { heartbeatInterval?: number; maxWaitTimeInMs: number } {
+  return testDriver().groupProtocol === 'consumer' ? { maxWaitTimeInMs: 500 } : { heartbeatInterval: 500, maxWaitTimeInMs: 500 };
+}
+
 /** A kafkajs client for tests: quiet, fast to retry, on the given or the shared brokers. */
 export function testKafka(brokers: string[] = testBrokers(), overrides: Partial<KafkaConfig> = {}): Kafka {
   return new Kafka({

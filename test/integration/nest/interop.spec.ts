@@ -6,7 +6,7 @@ import { ClientKafka, KafkaContext, ServerKafka } from '../../../src/index.js';
 import { uniqueGroupId, uniqueTopic, waitFor } from '../../../src/testing/index.js';
 import { createTopicsWithLeaders } from '../../../src/driver/kafkajs/create-topics.js';
 import { kafkaOptions, startMicroservice } from '../../support/nest-apps.js';
-import { createTopics, testBrokers, testKafka, testDriver } from '../../support/test-kafka.js';
+import { createTopics, quickGroupMoves, testBrokers, testKafka, testDriver } from '../../support/test-kafka.js';
 
 type Sender = Pick<NestClientKafka, 'send' | 'emit'>;
 
@@ -142,8 +142,8 @@ describe('a reply group shared by one of our clients and one built-in client', (
     await admin.disconnect();
     const server = await startMicroservice(interopModule(prefix, events), new ServerKafka(kafkaOptions('mixed-server')));
     const groupId = uniqueGroupId('mixed-replies');
-    const ours = new ClientKafka({ client: { brokers: testBrokers() }, consumer: { groupId }, requestTimeout: 20_000, ...testDriver() });
-    const nest = new NestClientKafka({ client: { brokers: testBrokers() }, consumer: { groupId } });
+    const ours = new ClientKafka({ client: { brokers: testBrokers() }, consumer: { groupId, ...quickGroupMoves() }, requestTimeout: 20_000, ...testDriver() });
+    const nest = new NestClientKafka({ client: { brokers: testBrokers() }, consumer: { groupId, ...quickGroupMoves() } });
     ours.subscribeToResponseOf(`${prefix}.sum`);
     nest.subscribeToResponseOf(`${prefix}.sum`);
     try {
