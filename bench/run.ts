@@ -1,4 +1,4 @@
-import { benchDrivers, useDriver } from './apps.js';
+import { benchDrivers } from './apps.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -15,15 +15,16 @@ import { eventRows, memoryRows, readyTimeRows, requestReplyRows, scaleOutRows, s
  * table. Sizes: bench/sizes.ts (BENCH_PROFILE=smoke|full|long); BENCH_ONLY picks scenarios;
  * BENCH_DRIVER one driver; BENCH_OUT moves the results folder.
  */
-// Events interleave every driver and baseline in each run; these run once per driver.
-const PER_DRIVER_SCENARIOS = {
+// Each interleaves ours on every driver with its baselines in each run.
+const SCENARIOS = {
+  events: eventRows,
   'request-reply': requestReplyRows,
   'ready-time': readyTimeRows,
   memory: memoryRows,
   'scale-out': scaleOutRows,
   'steady-stream': steadyStreamRows,
 };
-const SCENARIO_NAMES = ['events', ...Object.keys(PER_DRIVER_SCENARIOS)];
+const SCENARIO_NAMES = Object.keys(SCENARIOS);
 
 /** BENCH_ONLY=memory,steady-stream runs just those scenarios. */
 function onlyScenarios(): string[] | undefined {
@@ -43,15 +44,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const drivers = benchDrivers();
   try {
-    if (!only || only.includes('events')) rows.push(...(await eventRows(cluster.brokers, sizes, progress, drivers)));
-    for (const driver of drivers) {
-      useDriver(driver);
-      for (const [name, scenario] of Object.entries(PER_DRIVER_SCENARIOS)) {
-        if (only && !only.includes(name)) continue;
-        progress(`(ours on ${driver})`);
-        const measured = await scenario(cluster.brokers, sizes, progress);
-        rows.push(...measured.map((measuredRow) => ({ ...measuredRow, name: `${measuredRow.name}, ours on ${driver}` })));
-      }
+    for (const [name, scenario] of Object.entries(SCENARIOS)) {
+      if (only && !only.includes(name)) continue;
+      rows.push(...(await scenario(cluster.brokers, sizes, progress, drivers)));
     }
   } finally {
     await cluster.stop();

@@ -96,65 +96,103 @@ export async function eventRows(brokers: string[], sizes: BenchSizes, progress: 
   return rows;
 }
 
-export async function requestReplyRows(brokers: string[], sizes: BenchSizes, progress: Progress): Promise<Row[]> {
+/**
+ * Ours on each of `drivers` and the built-in, interleaved in every run. The built-in does not run
+ * on our drivers, so it is measured once and each driver's rows compare against the same figures.
+ */
+async function oursOnEachDriverAndBuiltin<T>(drivers: Driver[], runs: number, measure: (kind: Transports) => Promise<T>, progress: Progress): Promise<{ ours: (driver: Driver) => T[]; builtin: T[] }> {
+  const kinds = [...drivers.map((driver) => `ours-${driver}` as const), 'builtin' as const];
+  const results = await interleaved(
+    kinds,
+    runs,
+    (kind) => {
+      if (kind === 'builtin') return measure('builtin');
+      useDriver(kind.slice('ours-'.length) as Driver);
+      return measure('ours');
+    },
+    progress,
+  );
+  return { ours: (driver) => results[`ours-${driver}`], builtin: results.builtin };
+}
+
+/** Each driver's rows, named after the driver ours ran on. */
+function rowsPerDriver(drivers: Driver[], rowsFor: (driver: Driver) => Row[]): Row[] {
+  return drivers.flatMap((driver) => rowsFor(driver).map((measured) => ({ ...measured, name: `${measured.name}, ours on ${driver}` })));
+}
+
+export async function requestReplyRows(brokers: string[], sizes: BenchSizes, progress: Progress, drivers: Driver[]): Promise<Row[]> {
   progress('request-reply');
-  const results = await interleaved(['ours', 'builtin'] as const, sizes.runs, (kind) => requestReply(kind, brokers, sizes.sequential, sizes.concurrent, sizes.callers), progress);
-  const pair = (pick: (figures: RequestReplyFigures) => number) => ({ ours: spreadOf(results.ours, pick), builtin: spreadOf(results.builtin, pick) });
-  const latency = (q: 'p50' | 'p99' | 'p999') => row({ name: `request-reply latency ${q}, concurrency 1 (${sizes.sequential} requests)`, unit: 'ms', lowerIsBetter: true, ...pair((f) => f[q]), goals: q === 'p99' ? [{ ratio: 'vs_builtin', atLeast: 1, text: 'p99 below the built-in' }] : undefined });
-  return [
-    latency('p50'),
-    latency('p99'),
-    latency('p999'),
-    ...sizes.callers.map((callers) =>
-      row({
-        name: `request-reply throughput, ${callers} concurrent callers (${sizes.concurrent} requests)`,
-        unit: 'requests/s',
-        ...pair((f) => f.throughput[callers]),
-        goals: callers === 64 ? [{ ratio: 'vs_builtin', atLeast: 2, text: '≥ 2× built-in' }] : undefined,
-      }),
-    ),
-  ];
+  const results = await oursOnEachDriverAndBuiltin(drivers, sizes.runs, (kind) => requestReply(kind, brokers, sizes.sequential, sizes.concurrent, sizes.callers), progress);
+  return rowsPerDriver(drivers, (driver) => {
+    const pair = (pick: (figures: RequestReplyFigures) => number) => ({ ours: spreadOf(results.ours(driver), pick), builtin: spreadOf(results.builtin, pick) });
+    const latency = (q: 'p50' | 'p99' | 'p999') => row({ name: `request-reply latency ${q}, concurrency 1 (${sizes.sequential} requests)`, unit: 'ms', lowerIsBetter: true, ...pair((f) => f[q]), goals: q === 'p99' ? [{ ratio: 'vs_builtin', atLeast: 1, text: 'p99 below the built-in' }] : undefined });
+    return [
+      latency('p50'),
+      latency('p99'),
+      latency('p999'),
+      ...sizes.callers.map((callers) =>
+        row({
+          name: `request-reply throughput, ${callers} concurrent callers (${sizes.concurrent} requests)`,
+          unit: 'requests/s',
+          ...pair((f) => f.throughput[callers]),
+          goals: callers === 64 ? [{ ratio: 'vs_builtin', atLeast: 2, text: '≥ 2× built-in' }] : undefined,
+        }),
+      ),
+    ];
+  });
 }
 
-export async function readyTimeRows(brokers: string[], sizes: BenchSizes, progress: Progress): Promise<Row[]> {
+export async function readyTimeRows(brokers: string[], sizes: BenchSizes, progress: Progress, drivers: Driver[]): Promise<Row[]> {
   progress('client ready time');
-  const results = await interleaved(['ours', 'builtin'] as const, sizes.runs, (kind) => clientReadyTime(kind, brokers), progress);
-  return [row({ name: 'client ready time: connect() to first answered request', unit: 'ms', lowerIsBetter: true, ours: spread(results.ours), builtin: spread(results.builtin), goals: [{ ratio: 'vs_builtin', atLeast: 2, text: 'at most half the built-in' }] })];
+  const results = await oursOnEachDriverAndBuiltin(drivers, sizes.runs, (kind) => clientReadyTime(kind, brokers), progress);
+  return rowsPerDriver(drivers, (driver) => [
+    row({ name: 'client ready time: connect() to first answered request', unit: 'ms', lowerIsBetter: true, ours: spread(results.ours(driver)), builtin: spread(results.builtin), goals: [{ ratio: 'vs_builtin', atLeast: 2, text: 'at most half the built-in' }] }),
+  ]);
 }
 
-export async function memoryRows(brokers: string[], sizes: BenchSizes, progress: Progress): Promise<Row[]> {
+export async function memoryRows(brokers: string[], sizes: BenchSizes, progress: Progress, drivers: Driver[]): Promise<Row[]> {
   progress(`memory: ${sizes.timeouts} requests that time out`);
-  const results = await interleaved(['ours', 'builtin'] as const, sizes.runs, (kind: Transports) => timedOutRequests(kind, brokers, sizes.timeouts), progress);
-  const pair = (pick: (figures: MemoryFigures) => number) => ({ ours: spreadOf(results.ours, pick), builtin: spreadOf(results.builtin, pick) });
-  return [
-    row({ name: `memory: heap growth at peak, ${sizes.timeouts} requests timing out`, unit: 'MiB', lowerIsBetter: true, ...pair((f) => f.heapPeakMb - f.heapBeforeMb) }),
-    row({ name: `memory: RSS growth at peak, ${sizes.timeouts} requests timing out`, unit: 'MiB', lowerIsBetter: true, ...pair((f) => f.rssPeakMb - f.rssBeforeMb) }),
-    row({
-      name: `memory: heap left once all ${sizes.timeouts} timed out`,
-      unit: 'MiB',
-      lowerIsBetter: true,
-      ...pair((f) => f.heapAfterMb - f.heapBeforeMb),
-      compare: false,
-      goals: [{ oursAtMost: 5, text: 'back to baseline (within 5 MiB)' }],
-    }),
-  ];
+  const results = await oursOnEachDriverAndBuiltin(drivers, sizes.runs, (kind) => timedOutRequests(kind, brokers, sizes.timeouts), progress);
+  return rowsPerDriver(drivers, (driver) => {
+    const pair = (pick: (figures: MemoryFigures) => number) => ({ ours: spreadOf(results.ours(driver), pick), builtin: spreadOf(results.builtin, pick) });
+    return [
+      row({ name: `memory: heap growth at peak, ${sizes.timeouts} requests timing out`, unit: 'MiB', lowerIsBetter: true, ...pair((f) => f.heapPeakMb - f.heapBeforeMb) }),
+      row({ name: `memory: RSS growth at peak, ${sizes.timeouts} requests timing out`, unit: 'MiB', lowerIsBetter: true, ...pair((f) => f.rssPeakMb - f.rssBeforeMb) }),
+      row({
+        name: `memory: heap left once all ${sizes.timeouts} timed out`,
+        unit: 'MiB',
+        lowerIsBetter: true,
+        ...pair((f) => f.heapAfterMb - f.heapBeforeMb),
+        compare: false,
+        goals: [{ oursAtMost: 5, text: 'back to baseline (within 5 MiB)' }],
+      }),
+    ];
+  });
 }
 
-export async function scaleOutRows(brokers: string[], sizes: BenchSizes, progress: Progress): Promise<Row[]> {
-  const rows: Row[] = [];
+export async function scaleOutRows(brokers: string[], sizes: BenchSizes, progress: Progress, drivers: Driver[]): Promise<Row[]> {
+  const measured = new Map<number, Awaited<ReturnType<typeof oursOnEachDriverAndBuiltin<number>>>>();
   for (const instances of sizes.scaleOutInstances) {
     progress(`scale-out: ${instances} instance(s)`);
-    const results = await interleaved(['ours', 'builtin'] as const, sizes.runs, (kind) => scaleOut(kind, brokers, instances, sizes.scaleOutEvents), progress);
-    rows.push(row({ name: `scale-out: ${instances} server instance(s), 6 partitions, 2 ms handler`, unit: 'messages/s', ours: spread(results.ours), builtin: spread(results.builtin) }));
+    measured.set(instances, await oursOnEachDriverAndBuiltin(drivers, sizes.runs, (kind) => scaleOut(kind, brokers, instances, sizes.scaleOutEvents), progress));
   }
-  return rows;
+  return rowsPerDriver(drivers, (driver) =>
+    sizes.scaleOutInstances.map((instances) =>
+      row({ name: `scale-out: ${instances} server instance(s), 6 partitions, 2 ms handler`, unit: 'messages/s', ours: spread(measured.get(instances)!.ours(driver)), builtin: spread(measured.get(instances)!.builtin) }),
+    ),
+  );
 }
 
-export async function steadyStreamRows(brokers: string[], sizes: BenchSizes, progress: Progress): Promise<Row[]> {
+export async function steadyStreamRows(brokers: string[], sizes: BenchSizes, progress: Progress, drivers: Driver[]): Promise<Row[]> {
   if (sizes.steadyMs <= 0) return [];
-  progress(`steady stream: ${sizes.steadyMs / 1000} s of request-reply, 64 callers`);
-  const figures = await steadyStream(brokers, sizes.steadyMs);
-  progress(`  ${figures.requests} requests; heap samples (MiB): ${figures.heapSamplesMb.map((mb) => mb.toFixed(1)).join(', ')}`);
-  const growth = spread([figures.heapGrowthMb]);
-  return [row({ name: `memory: heap growth over ${sizes.steadyMs / 1000} s of steady request-reply (${figures.requests} requests)`, unit: 'MiB', lowerIsBetter: true, ours: growth, goals: [{ oursAtMost: 5, text: 'flat (within 5 MiB)' }] })];
+  const rows: Row[] = [];
+  for (const driver of drivers) {
+    progress(`steady stream: ${sizes.steadyMs / 1000} s of request-reply, 64 callers, ours on ${driver}`);
+    useDriver(driver);
+    const figures = await steadyStream(brokers, sizes.steadyMs);
+    progress(`  ${figures.requests} requests; heap samples (MiB): ${figures.heapSamplesMb.map((mb) => mb.toFixed(1)).join(', ')}`);
+    const growth = spread([figures.heapGrowthMb]);
+    rows.push(row({ name: `memory: heap growth over ${sizes.steadyMs / 1000} s of steady request-reply (${figures.requests} requests), ours on ${driver}`, unit: 'MiB', lowerIsBetter: true, ours: growth, goals: [{ oursAtMost: 5, text: 'flat (within 5 MiB)' }] }));
+  }
+  return rows;
 }

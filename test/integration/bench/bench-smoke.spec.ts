@@ -44,7 +44,7 @@ describe('npm run bench, smoke sizes', () => {
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   const rowsNamed = (prefix: string) => report.scenarios.filter((row) => row.name.startsWith(prefix));
-  // The scenarios after events run once per driver, in this order.
+  // Every scenario gives its rows driver by driver, kafkajs first.
   const perDriver = <T>(expected: T[]) => ['kafkajs', 'platformatic'].flatMap(() => expected);
   const onDriver = (driver: string) => report.scenarios.filter((row) => !row.name.startsWith('events:') && !row.name.startsWith('CPU') && row.name.endsWith(`ours on ${driver}`));
 
