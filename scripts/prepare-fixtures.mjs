@@ -1,6 +1,6 @@
 // Installs the test fixtures: test/nest11 (NestJS 11, which the integration-nest11 jest project
 // resolves @nestjs/* from) and test/node-versions (Node.js 22 and 24 from the npm registry, for
-// scripts/test-other-nodes.mjs). A fixture whose lock file is already installed is left alone.
+// scripts/test-runs.mjs). A fixture whose lock file is already installed is left alone.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 

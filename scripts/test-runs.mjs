@@ -1,6 +1,8 @@
-// Runs the suite again on Node.js 22 and 24, the versions users run (the machines' own Node is 20,
-// on which the main jest run proves the kafkajs driver). The binaries come from the npm registry as
-// packages, installed in test/node-versions, so no other command changes which Node it uses.
+// The jest runs of `npm test`, against one broker started here for all of them (or the cluster
+// KAFKA_BROKERS names): the suite on Node.js 22 and 24, the versions users run, then the whole of it
+// on the machine's own Node 20, which proves the kafkajs driver. The Node 22 and 24 binaries come
+// from the npm registry as packages, installed in test/node-versions, so no other command changes
+// which Node it uses.
 //
 // Node 22: unit tests and the transport's integration suite on the platformatic driver (it needs
 //          Node >= 22.22).
@@ -11,6 +13,7 @@
 // kafkajs on Node 22 is not run again: it is proven on Node 20 and 24, and the whole of npm test
 // is kept under 20 minutes.
 import { execFileSync } from 'node:child_process';
+import { startKafka } from 'nestjs-kafka-transport/testing';
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   throw new Error(`the Node 22 and 24 runs use the linux-x64 binaries of test/node-versions; this machine is ${process.platform}-${process.arch}`);
@@ -32,13 +35,23 @@ const runs = [
   },
 ];
 
-for (const run of runs) {
-  const node = `test/node-versions/node_modules/${run.node}/bin/node`;
-  const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
-  const protocol = run.groupProtocol ?? 'classic';
-  process.stdout.write(`\n=== ${run.what} on Node ${version}, ${run.driver} driver, ${protocol} group protocol ===\n`);
-  execFileSync(node, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...run.args], {
-    stdio: 'inherit',
-    env: { ...process.env, KAFKA_TEST_DRIVER: run.driver, KAFKA_TEST_GROUP_PROTOCOL: protocol },
-  });
+runs.push({ node: process.execPath, what: 'the whole suite, with the fault and security suites, Nest 11 and the bench smoke run', args: [] });
+
+// One broker for every run: each would otherwise start and stop its own (about 12 s each here).
+const cluster = await startKafka({ log: (line) => process.stderr.write(`[kafka] ${line}\n`) });
+try {
+  for (const run of runs) {
+    const node = run.node === process.execPath ? run.node : `test/node-versions/node_modules/${run.node}/bin/node`;
+    const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+    const protocol = run.groupProtocol ?? 'classic';
+    process.stdout.write(`\n=== ${run.what} on Node ${version}, ${run.driver ?? 'the default (kafkajs)'} driver, ${protocol} group protocol ===\n`);
+    // The last run leaves the driver to the defaults, as a user's application does.
+    const chosen = run.driver ? { KAFKA_TEST_DRIVER: run.driver, KAFKA_TEST_GROUP_PROTOCOL: protocol } : {};
+    execFileSync(node, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...run.args], {
+      stdio: 'inherit',
+      env: { ...process.env, KAFKA_BROKERS: cluster.brokers.join(','), ...chosen },
+    });
+  }
+} finally {
+  await cluster.stop();
 }
