@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { Consumer, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachMessagePayload, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ResolvedKafkaOptions } from '../../options/resolve-options.js';
 import type { ConsumerSpec, DriverConsumer } from '../kafka-driver.interface.js';
 import { toConsumedRecord } from './consumed-record.js';
@@ -11,8 +11,11 @@ import { replyPartitionAssigner } from './reply-partition-assignor.js';
 import { subscribeCreatingMissing } from './subscribe-creating-missing.js';
 
 /**
- * A kafkajs consumer driven by the port's per-record outcome. kafkajs commits what `eachMessage`
- * returned from and fetches again what it threw on, so `redeliver` is a throw here.
+ * A kafkajs consumer driven by the port's per-record outcome. Records come through `eachBatch`,
+ * walked here one at a time with what kafkajs's `eachMessage` does around each (resolve its offset
+ * once handled, heartbeat, commit when due, stop at a pause or a rebalance), without a payload
+ * object and closures per record. kafkajs commits what was resolved and fetches again from a
+ * record the callback threw on, so `redeliver` is a throw here.
  */
 export class KafkajsConsumer implements DriverConsumer {
   readonly native: Consumer;
@@ -46,7 +49,10 @@ export class KafkajsConsumer implements DriverConsumer {
     const subscription = { ...(settings.raw.subscribe as Omit<ConsumerSubscribeTopics, 'topics'>), topics: spec.topics };
     await subscribeCreatingMissing(this.native, this.kafka, subscription, spec.createTopics, this.logger);
     const joined = firstGroupJoin(this.native);
-    await this.native.run({ ...(settings.raw.run as Omit<ConsumerRunConfig, 'eachMessage'>), eachMessage: (payload) => this.deliver(payload) });
+    // Offsets are resolved record by record: resolving a whole batch would skip what a stop or a
+    // rebalance left unhandled.
+    const run = { ...(settings.raw.run as Omit<ConsumerRunConfig, 'eachMessage' | 'eachBatch'>), eachBatchAutoResolve: false };
+    await this.native.run({ ...run, eachBatch: (payload) => this.deliver(payload) });
     await joined;
   }
 
@@ -62,8 +68,24 @@ export class KafkajsConsumer implements DriverConsumer {
     return this.native.commitOffsets(offsets);
   }
 
-  private async deliver({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
-    const outcome = await this.spec.onRecord(toConsumedRecord(message, topic, partition), { heartbeat });
-    if (outcome === 'redeliver') throw new RedeliveryRequested(topic, partition, message.offset);
+  private async deliver({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const controls = { heartbeat };
+    const autoCommit = (this.settings.raw.run as { autoCommit?: boolean } | undefined)?.autoCommit !== false;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      const outcome = await this.spec.onRecord(toConsumedRecord(message, topic, partition), controls);
+      if (outcome === 'redeliver') throw new RedeliveryRequested(topic, partition, message.offset);
+      resolveOffset(message.offset);
+      await heartbeat();
+      // commitOffsetsIfNecessary commits whatever autoCommit says; kafkajs's eachMessage asks it first.
+      if (autoCommit) await commitOffsetsIfNecessary();
+      // A handler may pause its partition through context.getConsumer(): the rest of the batch waits.
+      if (this.isPaused(topic, partition)) return;
+    }
+  }
+
+  private isPaused(topic: string, partition: number): boolean {
+    return this.native.paused().some((paused) => paused.topic === topic && paused.partitions.includes(partition));
   }
 }

@@ -11,7 +11,7 @@ import { logLevel, type LogEntry, type logCreator } from 'kafkajs';
 const LOWERED: { namespace?: string; message: RegExp; level: logLevel | ((log: LogEntry['log']) => logLevel) }[] = [
   // The transport's own "hold this message back" during close() is no failure; another error out of
   // a handler means a redelivery: a warning.
-  { namespace: 'Runner', message: /^Error when calling eachMessage/, level: (log) => (isHoldBack(log) ? logLevel.DEBUG : logLevel.WARN) },
+  { namespace: 'Runner', message: /^Error when calling each(Message|Batch)/, level: (log) => (isHoldBack(log) ? logLevel.DEBUG : logLevel.WARN) },
   { namespace: 'Consumer', message: /^Crash: \w+: (the server closed before this message was handled|.* is held back to be delivered again)/, level: logLevel.DEBUG },
   { namespace: 'Connection', message: /^Response /, level: logLevel.WARN },
   { namespace: 'Producer', message: /^Failed to send messages/, level: logLevel.WARN },
@@ -24,7 +24,7 @@ const LOWERED: { namespace?: string; message: RegExp; level: logLevel | ((log: L
 
 const LABELS: Record<logLevel, string> = { [logLevel.NOTHING]: 'NOTHING', [logLevel.ERROR]: 'ERROR', [logLevel.WARN]: 'WARN', [logLevel.INFO]: 'INFO', [logLevel.DEBUG]: 'DEBUG' };
 
-// Errors the transport throws from eachMessage to keep a message uncommitted, and their codes.
+// Errors the transport throws from eachBatch to keep a message uncommitted, and their codes.
 const HOLD_BACK_CODES = new Set(['KAFKA_SERVER_CLOSING', 'KAFKA_REDELIVER']);
 
 function isHoldBack(log: LogEntry['log']): boolean {

@@ -14,6 +14,9 @@ describe('driverLogLevel', () => {
   it('keeps the transport\'s own close-time hold-back quiet, and another handler error a warning', () => {
     expect(driverLogLevel(error('Runner', 'Error when calling eachMessage', { error: new ServerClosingError() }))).toBe(logLevel.DEBUG);
     expect(driverLogLevel(error('Runner', 'Error when calling eachMessage', { error: new Error('dead letter could not be sent') }))).toBe(logLevel.WARN);
+    // The consumer reads through eachBatch; the same lines under that name.
+    expect(driverLogLevel(error('Runner', 'Error when calling eachBatch', { error: new ServerClosingError() }))).toBe(logLevel.DEBUG);
+    expect(driverLogLevel(error('Runner', 'Error when calling eachBatch', { error: new Error('dead letter could not be sent') }))).toBe(logLevel.WARN);
     expect(driverLogLevel(error('Consumer', `Crash: KafkaJSNumberOfRetriesExceeded: ${new ServerClosingError().message}`))).toBe(logLevel.DEBUG);
   });
 
