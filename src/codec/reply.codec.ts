@@ -13,7 +13,8 @@ export interface KafkaReplyPacket {
 
 /** What one reply message says besides its value. */
 export interface ReplyMarkers {
-  correlationId: string;
+  /** Bytes are written back as they arrived; text (as Nest's clients send it) as UTF-8. */
+  correlationId: Buffer | string;
   err?: unknown;
   isDisposed?: boolean;
 }
@@ -26,7 +27,7 @@ const IS_DISPOSED_VALUE = Buffer.alloc(1);
  * correlation id, the error (JSON for objects, else the string) and the end-of-stream marker.
  */
 export function addReplyHeaders(message: OutgoingKafkaMessage, markers: ReplyMarkers): OutgoingKafkaMessage {
-  message.headers[KafkaHeaders.CORRELATION_ID] = Buffer.from(markers.correlationId);
+  message.headers[KafkaHeaders.CORRELATION_ID] = Buffer.isBuffer(markers.correlationId) ? markers.correlationId : Buffer.from(markers.correlationId);
   if (markers.err !== undefined && markers.err !== null && markers.err !== '') {
     const text = typeof markers.err === 'object' ? JSON.stringify(markers.err) : String(markers.err);
     message.headers[KafkaHeaders.NEST_ERR] = Buffer.from(text);

@@ -2,10 +2,11 @@ import { Logger } from '@nestjs/common';
 import { Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import type { Observable, Subscription } from 'rxjs';
 import { headerText, parseIncomingMessage, type ParsedKafkaMessage } from '../codec/incoming-message.js';
-import type { ConsumedRecord } from '../codec/kafka-record.js';
+import type { ConsumedRecord, RecordHeaderValue } from '../codec/kafka-record.js';
 import { KafkaHeaders } from '../codec/kafka-headers.enum.js';
 import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
 import { addReplyHeaders } from '../codec/reply.codec.js';
+import { correlationIdBytes, printableHeader, replyPartitionOf } from '../codec/request-reply-headers.js';
 import { KafkaRequestDeserializer, KafkaRequestSerializer, type IncomingKafkaRequest } from '../codec/request.codec.js';
 import { NO_MESSAGE_HANDLER } from '../constants.js';
 import { KafkaContext } from '../context/kafka.context.js';
@@ -186,9 +187,10 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     if (!consumer || !producer) return 'redeliver';
     const { topic, partition } = record;
     const parsed = parseIncomingMessage(record, this.settings.keepBinary);
-    const correlationId = headerText(parsed.headers, KafkaHeaders.CORRELATION_ID);
+    // Read from the record's own bytes: the reply carries them back unchanged, whoever the caller is.
+    const correlationId = correlationIdBytes(record.headers[KafkaHeaders.CORRELATION_ID]);
     const replyTopic = headerText(parsed.headers, KafkaHeaders.REPLY_TOPIC);
-    const replyPartition = headerText(parsed.headers, KafkaHeaders.REPLY_PARTITION);
+    const replyPartition = record.headers[KafkaHeaders.REPLY_PARTITION];
     const deserialized = this.requestDeserializer.deserialize(parsed, { channel: topic });
     // Awaiting only a deserializer that really is asynchronous saves a turn per message.
     const request = deserialized instanceof Promise ? await deserialized : deserialized;
@@ -212,7 +214,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     const { handled, sent, abort } = publishReplyStream(
       response$,
       reply,
-      (error) => this.logger.error(`reply to ${replyTopic} (correlation id ${correlationId}) could not be produced: ${(error as Error).message}`),
+      (error) => this.logger.error(`reply to ${replyTopic} (correlation id ${printableHeader(correlationId)}) could not be produced: ${(error as Error).message}`),
       (subscription) => {
         this.running.add(subscription);
         return () => this.running.delete(subscription);
@@ -241,15 +243,13 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     abort({ status: 'error', message: error.message, code: error.code });
   }
 
-  private async sendReply(packet: ReplyPacket, replyTopic: string, replyPartition: string | undefined, correlationId: string): Promise<void> {
+  private async sendReply(packet: ReplyPacket, replyTopic: string, replyPartitionHeader: RecordHeaderValue, correlationId: Buffer): Promise<void> {
     const serialized = await this.replySerializer.serialize(packet.response);
     const message: OutgoingKafkaMessage = { ...serialized, headers: { ...serialized.headers } };
     addReplyHeaders(message, { correlationId, err: packet.err, isDisposed: packet.isDisposed });
-    if (replyPartition !== undefined) {
-      const partition = Number(replyPartition);
-      if (Number.isInteger(partition) && partition >= 0) message.partition = partition;
-      else this.logger.warn(`ignoring invalid ${KafkaHeaders.REPLY_PARTITION} header "${replyPartition}" on a request for ${replyTopic}`);
-    }
+    const partition = replyPartitionOf(replyPartitionHeader);
+    if (typeof partition === 'number') message.partition = partition;
+    else if (partition === 'invalid') this.logger.warn(`ignoring invalid ${KafkaHeaders.REPLY_PARTITION} header ${printableHeader(replyPartitionHeader)} on a request for ${replyTopic}: expected decimal text or a 4-byte big-endian int`);
     await this.replies.enqueue(replyTopic, [message]);
   }
 }
