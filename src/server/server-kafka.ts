@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import type { Observable, Subscription } from 'rxjs';
 import { headerText, parseIncomingMessage, type ParsedKafkaMessage } from '../codec/incoming-message.js';
-import type { ConsumedRecord, RecordHeaderValue } from '../codec/kafka-record.js';
+import type { ConsumedRecord } from '../codec/kafka-record.js';
 import { KafkaHeaders } from '../codec/kafka-headers.enum.js';
 import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
 import { addReplyHeaders } from '../codec/reply.codec.js';
@@ -190,7 +190,6 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     // Read from the record's own bytes: the reply carries them back unchanged, whoever the caller is.
     const correlationId = correlationIdBytes(record.headers[KafkaHeaders.CORRELATION_ID]);
     const replyTopic = headerText(parsed.headers, KafkaHeaders.REPLY_TOPIC);
-    const replyPartition = record.headers[KafkaHeaders.REPLY_PARTITION];
     const deserialized = this.requestDeserializer.deserialize(parsed, { channel: topic });
     // Awaiting only a deserializer that really is asynchronous saves a turn per message.
     const request = deserialized instanceof Promise ? await deserialized : deserialized;
@@ -205,6 +204,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       }
       return this.events.dispatch({ request, handler, context, raw: record, topic, partition, heartbeat });
     }
+    const replyPartition = this.replyPartitionOf(record, replyTopic);
     const reply = (packet: ReplyPacket) => this.sendReply(packet, replyTopic, replyPartition, correlationId);
     if (!handler) {
       await reply({ err: NO_MESSAGE_HANDLER });
@@ -243,13 +243,20 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     abort({ status: 'error', message: error.message, code: error.code });
   }
 
-  private async sendReply(packet: ReplyPacket, replyTopic: string, replyPartitionHeader: RecordHeaderValue, correlationId: Buffer): Promise<void> {
+  /** The reply partition a request names, if any; one that cannot be read is warned about once and left to the producer. */
+  private replyPartitionOf(record: ConsumedRecord, replyTopic: string): number | undefined {
+    const header = record.headers[KafkaHeaders.REPLY_PARTITION];
+    const partition = replyPartitionOf(header);
+    if (partition !== 'invalid') return partition;
+    this.logger.warn(`ignoring invalid ${KafkaHeaders.REPLY_PARTITION} header "${printableHeader(header)}" on a request for ${replyTopic}: expected decimal text or a 4-byte big-endian int`);
+    return undefined;
+  }
+
+  private async sendReply(packet: ReplyPacket, replyTopic: string, replyPartition: number | undefined, correlationId: Buffer): Promise<void> {
     const serialized = await this.replySerializer.serialize(packet.response);
     const message: OutgoingKafkaMessage = { ...serialized, headers: { ...serialized.headers } };
     addReplyHeaders(message, { correlationId, err: packet.err, isDisposed: packet.isDisposed });
-    const partition = replyPartitionOf(replyPartitionHeader);
-    if (typeof partition === 'number') message.partition = partition;
-    else if (partition === 'invalid') this.logger.warn(`ignoring invalid ${KafkaHeaders.REPLY_PARTITION} header ${printableHeader(replyPartitionHeader)} on a request for ${replyTopic}: expected decimal text or a 4-byte big-endian int`);
+    if (replyPartition !== undefined) message.partition = replyPartition;
     await this.replies.enqueue(replyTopic, [message]);
   }
 }

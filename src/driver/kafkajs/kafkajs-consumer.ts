@@ -19,6 +19,7 @@ import { subscribeCreatingMissing } from './subscribe-creating-missing.js';
  */
 export class KafkajsConsumer implements DriverConsumer {
   readonly native: Consumer;
+  private readonly autoCommit: boolean;
 
   get forHandlers(): Consumer {
     return this.native;
@@ -31,6 +32,7 @@ export class KafkajsConsumer implements DriverConsumer {
     private readonly spec: ConsumerSpec,
   ) {
     const assigners = spec.replyPartitions ? { partitionAssigners: [replyPartitionAssigner(spec.replyPartitions)] } : {};
+    this.autoCommit = (settings.raw.run as { autoCommit?: boolean } | undefined)?.autoCommit !== false;
     this.native = kafka.consumer({ ...assigners, ...(settings.consumer as Partial<ConsumerConfig>), groupId: spec.groupId });
     if (spec.status) watchConsumerStatus(this.native, spec.status);
     const { onAssignment } = spec;
@@ -71,7 +73,6 @@ export class KafkajsConsumer implements DriverConsumer {
   private async deliver({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const controls = { heartbeat };
-    const autoCommit = (this.settings.raw.run as { autoCommit?: boolean } | undefined)?.autoCommit !== false;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
       const outcome = await this.spec.onRecord(toConsumedRecord(message, topic, partition), controls);
@@ -79,7 +80,7 @@ export class KafkajsConsumer implements DriverConsumer {
       resolveOffset(message.offset);
       await heartbeat();
       // commitOffsetsIfNecessary commits whatever autoCommit says; kafkajs's eachMessage asks it first.
-      if (autoCommit) await commitOffsetsIfNecessary();
+      if (this.autoCommit) await commitOffsetsIfNecessary();
       // A handler may pause its partition through context.getConsumer(): the rest of the batch waits.
       if (this.isPaused(topic, partition)) return;
     }

@@ -102,7 +102,8 @@ export class PlatformaticProducer implements DriverProducer {
       if (failure === undefined) {
         this.logger.warn(`the broker's answer to a send to "${topic}" lacked partition(s) ${partitions.join(', ')}: sending their ${pending.length} message(s) again`);
       } else {
-        await sleep(this.settings.base.retryDelay(this.native, 'produce', round, MAX_SEND_ROUNDS, failure));
+        // The user's backoff: the driver shortens only platformatic's own 'produce' retries.
+        await sleep(this.settings.base.retryDelay(this.native, 'send round', round, MAX_SEND_ROUNDS, failure));
       }
     }
     return { metadata, refused };
