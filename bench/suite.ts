@@ -30,6 +30,16 @@ async function interleaved<K extends string, T>(kinds: readonly K[], runs: numbe
 
 const spreadOf = <T>(values: T[], pick: (value: T) => number): Spread => spread(values.map(pick));
 
+/** The kind under which ours on `driver` is measured beside the baselines. */
+const oursOn = (driver: Driver) => `ours-${driver}` as const;
+
+/** For a kind of ours, makes the next measurement of 'ours' run on its driver; false for a baseline. */
+function switchToOurs(kind: string): boolean {
+  if (!kind.startsWith('ours-')) return false;
+  useDriver(kind.slice('ours-'.length) as Driver);
+  return true;
+}
+
 /**
  * Events on each driver of `drivers`, beside raw kafkajs, raw platformatic (where this Node runs
  * it), the built-in and Kafka's own tools, all interleaved in one run; and the CPU each spent.
@@ -39,15 +49,13 @@ export async function eventRows(brokers: string[], sizes: BenchSizes, progress: 
   const raw = drivers.includes('platformatic') ? (['kafkajs', 'platformatic'] as const) : (['kafkajs'] as const);
   for (const partitions of [1, 6]) {
     progress(`events, ${partitions} partition(s)`);
-    const kinds = [...raw, ...drivers.map((driver) => `ours-${driver}` as const), 'builtin', 'ceiling'] as const;
+    const kinds = [...raw, ...drivers.map(oursOn), 'builtin', 'ceiling'] as const;
     const results = await interleaved(
       kinds,
       sizes.runs,
       (kind): Promise<EventFigures> => {
         if (kind === 'ceiling') return kafkaToolsCeiling(brokers, sizes.events, partitions).then((c) => ({ perSecond: Math.min(c.produce, c.consume), cpuSecondsPer100k: Number.NaN }));
-        if (!kind.startsWith('ours-')) return eventThroughput(kind as 'kafkajs' | 'platformatic' | 'builtin', brokers, sizes.events, partitions);
-        useDriver(kind.slice('ours-'.length) as Driver);
-        return eventThroughput('ours', brokers, sizes.events, partitions);
+        return eventThroughput(switchToOurs(kind) ? 'ours' : (kind as 'kafkajs' | 'platformatic' | 'builtin'), brokers, sizes.events, partitions);
       },
       progress,
     );
@@ -59,7 +67,7 @@ export async function eventRows(brokers: string[], sizes: BenchSizes, progress: 
         row({
           name: `events: emit to @EventPattern, ${sizes.events} x 1 KB, ${partitions} partition(s), ours on ${driver}`,
           unit: 'messages/s',
-          ours: figure(`ours-${driver}`, rate)!,
+          ours: figure(oursOn(driver), rate)!,
           kafkajs: figure('kafkajs', rate),
           platformatic: figure('platformatic', rate),
           builtin: figure('builtin', rate),
@@ -83,7 +91,7 @@ export async function eventRows(brokers: string[], sizes: BenchSizes, progress: 
           name: `CPU per 100k events (this process: emitter, consumer, handler), ${partitions} partition(s), ours on ${driver}`,
           unit: 'CPU s',
           lowerIsBetter: true,
-          ours: figure(`ours-${driver}`, cpu)!,
+          ours: figure(oursOn(driver), cpu)!,
           kafkajs: figure('kafkajs', cpu),
           platformatic: figure('platformatic', cpu),
           builtin: figure('builtin', cpu),
@@ -101,18 +109,14 @@ export async function eventRows(brokers: string[], sizes: BenchSizes, progress: 
  * on our drivers, so it is measured once and each driver's rows compare against the same figures.
  */
 async function oursOnEachDriverAndBuiltin<T>(drivers: Driver[], runs: number, measure: (kind: Transports) => Promise<T>, progress: Progress): Promise<{ ours: (driver: Driver) => T[]; builtin: T[] }> {
-  const kinds = [...drivers.map((driver) => `ours-${driver}` as const), 'builtin' as const];
+  const kinds = [...drivers.map(oursOn), 'builtin' as const];
   const results = await interleaved(
     kinds,
     runs,
-    (kind) => {
-      if (kind === 'builtin') return measure('builtin');
-      useDriver(kind.slice('ours-'.length) as Driver);
-      return measure('ours');
-    },
+    (kind) => measure(switchToOurs(kind) ? 'ours' : 'builtin'),
     progress,
   );
-  return { ours: (driver) => results[`ours-${driver}`], builtin: results.builtin };
+  return { ours: (driver) => results[oursOn(driver)], builtin: results.builtin };
 }
 
 /** Each driver's rows, named after the driver ours ran on. */

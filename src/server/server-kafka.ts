@@ -204,7 +204,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       }
       return this.events.dispatch({ request, handler, context, raw: record, topic, partition, heartbeat });
     }
-    const replyPartition = this.replyPartitionOf(record, replyTopic);
+    const replyPartition = this.requestedReplyPartition(record, replyTopic);
     const reply = (packet: ReplyPacket) => this.sendReply(packet, replyTopic, replyPartition, correlationId);
     if (!handler) {
       await reply({ err: NO_MESSAGE_HANDLER });
@@ -244,7 +244,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   }
 
   /** The reply partition a request names, if any; one that cannot be read is warned about once and left to the producer. */
-  private replyPartitionOf(record: ConsumedRecord, replyTopic: string): number | undefined {
+  private requestedReplyPartition(record: ConsumedRecord, replyTopic: string): number | undefined {
     const header = record.headers[KafkaHeaders.REPLY_PARTITION];
     const partition = replyPartitionOf(header);
     if (partition !== 'invalid') return partition;
