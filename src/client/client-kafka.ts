@@ -27,11 +27,15 @@ import type { DriverConsumer, DriverProducer, KafkaDriver } from '../driver/kafk
 import { loadDriver } from '../driver/load-driver.js';
 import { chooseDriver } from '../driver/driver-choice.js';
 import { ReplyAssignments } from './reply-assignments.js';
+import { replyPartitionHeader, type ReplyConvention } from '../codec/reply-convention.js';
+import { checkConvention, replyConventions } from '../options/reply-conventions.js';
 
 /** Per-call options of `send()`. */
 export interface SendOptions {
   /** Milliseconds to wait for the reply stream to end; overrides the client's `requestTimeout`. */
   timeout?: number;
+  /** The callee's conventions for this call; overrides the client's `replyConvention`. */
+  replyConvention?: ReplyConvention;
 }
 
 type RequestSerializer = { serialize(value: unknown, options?: { pattern: string }): OutgoingKafkaMessage | Promise<OutgoingKafkaMessage> };
@@ -46,6 +50,7 @@ export class ClientKafka extends ClientProxy {
   private readonly settings: ResolvedKafkaOptions;
   private readonly requestSerializer: RequestSerializer;
   private readonly responseDeserializer: ResponseDeserializer;
+  private readonly conventionOf: (pattern: string) => ReplyConvention;
   private readonly router = new ReplyRouter();
   private readonly replyTopics = new Set<string>();
   private readonly assignments = new ReplyAssignments();
@@ -66,6 +71,7 @@ export class ClientKafka extends ClientProxy {
     super();
     this.settings = resolveOptions(options, 'client');
     chooseDriver(this.settings);
+    this.conventionOf = replyConventions(this.settings.raw.replyConvention);
     this.requestSerializer = (this.settings.serializer as RequestSerializer | undefined) ?? new KafkaRequestSerializer();
     this.responseDeserializer = (this.settings.deserializer as ResponseDeserializer | undefined) ?? new KafkaResponseDeserializer();
     this.produces = new ProduceCoalescer((topic, messages) => this.connectedProducer().send(topic, messages), this.settings.emitBatchMaxMessages);
@@ -135,13 +141,19 @@ export class ClientKafka extends ClientProxy {
     if (typeof timeout !== 'number' || !(timeout > 0)) {
       return throwError(() => new InvalidOptionError('send(..., { timeout })', `expected a positive number of milliseconds, got ${String(timeout)}`, 'For example: client.send(pattern, data, { timeout: 5000 })'));
     }
+    let convention: ReplyConvention | undefined;
+    try {
+      convention = options.replyConvention === undefined ? undefined : checkConvention(options.replyConvention, 'send(..., { replyConvention })');
+    } catch (error) {
+      return throwError(() => error);
+    }
     return defer(() => this.connect()).pipe(
       mergeMap(
         () =>
           new Observable<TResult>((observer) => {
             const packet = { pattern, data } as ReadPacket;
             (this as unknown as { onDispatchHook?: (packet: ReadPacket) => void }).onDispatchHook?.(packet);
-            return this.request(packet, this.createObserver(observer), timeout);
+            return this.request(packet, this.createObserver(observer), timeout, convention);
           }),
       ),
     );
@@ -207,8 +219,9 @@ export class ClientKafka extends ClientProxy {
     return sendAll(this.connectedProducer(), topic, messages);
   }
 
-  private request(packet: ReadPacket, callback: (packet: WritePacket) => void, timeoutMs: number): () => void {
+  private request(packet: ReadPacket, callback: (packet: WritePacket) => void, timeoutMs: number, convention?: ReplyConvention): () => void {
     const pattern = this.normalizePattern(packet.pattern);
+    const callee = convention ?? this.conventionOf(pattern);
     const replyTopic = this.getResponsePatternName(pattern);
     const fail = (err: unknown) => {
       callback({ err, isDisposed: true });
@@ -220,17 +233,19 @@ export class ClientKafka extends ClientProxy {
       return fail(new ReplyPartitionUnavailableError(replyTopic, this.settings.groupId, this.missingPartitionDetail.get(replyTopic) ?? 'the reply group gave it none'));
     }
     const id = (this.assignPacketId(packet) as ReadPacket & { id: string }).id;
-    const remove = this.router.register(id, { pattern, replyTopic, replyPartition, callback }, timeoutMs, () => new ReplyTimeoutError(pattern, timeoutMs, id));
-    void this.produceRequest(pattern, packet.data, id, replyTopic, replyPartition).catch((error: unknown) => this.router.fail(id, error));
+    // A Spring listener answers once, without Nest's end-of-stream header.
+    const request = { pattern, replyTopic, replyPartition, callback, endsOnFirstReply: callee === 'spring' };
+    const remove = this.router.register(id, request, timeoutMs, () => new ReplyTimeoutError(pattern, timeoutMs, id));
+    void this.produceRequest(pattern, packet.data, id, replyTopic, replyPartitionHeader(replyPartition, callee)).catch((error: unknown) => this.router.fail(id, error));
     return remove;
   }
 
-  private async produceRequest(topic: string, data: unknown, id: string, replyTopic: string, replyPartition: number): Promise<void> {
+  private async produceRequest(topic: string, data: unknown, id: string, replyTopic: string, replyPartition: Buffer | string): Promise<void> {
     const serialized = await this.requestSerializer.serialize(data, { pattern: topic });
     const message: OutgoingKafkaMessage = { ...serialized, headers: { ...serialized.headers } };
     message.headers[KafkaHeaders.CORRELATION_ID] = id;
     message.headers[KafkaHeaders.REPLY_TOPIC] = replyTopic;
-    message.headers[KafkaHeaders.REPLY_PARTITION] = String(replyPartition);
+    message.headers[KafkaHeaders.REPLY_PARTITION] = replyPartition;
     await this.produces.enqueue(topic, [message]);
   }
 

@@ -36,15 +36,30 @@ export function addReplyHeaders(message: OutgoingKafkaMessage, markers: ReplyMar
   return message;
 }
 
+/** What a Spring listener's failure becomes for the caller: Nest's error shape, with the Java exception's class. */
+export interface SpringReplyError {
+  status: 'error';
+  message: string;
+  exception?: string;
+}
+
 /**
  * Replies on the client: an error header ends the stream with that error (JSON-parsed when it is an
  * object), the end-of-stream header ends it after its value, anything else is one more value.
+ * Spring's `kafka_exception-message` is an error header too: no Nest server writes it.
  */
 export class KafkaResponseDeserializer implements Deserializer<ParsedKafkaMessage, KafkaReplyPacket> {
   deserialize(message: ParsedKafkaMessage): KafkaReplyPacket {
     const id = headerText(message.headers, KafkaHeaders.CORRELATION_ID) ?? '';
     const err = message.headers[KafkaHeaders.NEST_ERR];
     if (err !== undefined) return { id, err, isDisposed: true };
+    const springMessage = headerText(message.headers, KafkaHeaders.SPRING_EXCEPTION_MESSAGE);
+    if (springMessage !== undefined) {
+      const springError: SpringReplyError = { status: 'error', message: springMessage };
+      const exception = headerText(message.headers, KafkaHeaders.SPRING_EXCEPTION_FQCN);
+      if (exception !== undefined) springError.exception = exception;
+      return { id, err: springError, isDisposed: true };
+    }
     const isDisposed = message.headers[KafkaHeaders.NEST_IS_DISPOSED] !== undefined;
     return { id, response: message.value, isDisposed };
   }

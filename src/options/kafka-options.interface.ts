@@ -1,5 +1,6 @@
 import type { Deserializer, Serializer } from '@nestjs/microservices';
 // Nest's own copy of the kafkajs option types: what Transport.KAFKA takes, with no driver installed.
+import type { ReplyConventionOption } from '../codec/reply-convention.js';
 import type { ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, KafkaConfig, ProducerConfig, ProducerRecord } from '@nestjs/microservices/external/kafka.interface.js';
 
 /**
@@ -50,6 +51,14 @@ export interface KafkaTransportOptions {
    */
   groupProtocol?: 'classic' | 'consumer';
 
+  /**
+   * Client: the conventions of the services it calls (default `'nest'`). `'spring'` calls Spring for
+   * Apache Kafka listeners (`@KafkaListener` + `@SendTo`): the reply partition is written as the
+   * 4-byte int Spring reads, and its single reply ends the call. Nest's built-in servers drop such
+   * requests, so name the Spring patterns only: `{ replyConvention: { 'prices.quote': 'spring' } }`.
+   * Per call: `client.send(pattern, data, { replyConvention: 'spring' })`.
+   */
+  replyConvention?: ReplyConventionOption;
   /** Client: milliseconds a `send()` waits for its reply stream to end (default 30000). */
   requestTimeout?: number;
   /**

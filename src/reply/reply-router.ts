@@ -13,6 +13,8 @@ export interface PendingRequest {
   replyTopic: string;
   replyPartition: number;
   callback: (packet: ReplyCallbackPacket) => void;
+  /** The first reply is the whole answer, with or without Nest's end-of-stream header (a Spring callee). */
+  endsOnFirstReply?: boolean;
 }
 
 interface Entry extends PendingRequest {
@@ -54,9 +56,10 @@ export class ReplyRouter {
       this.logger.debug(`reply for unknown correlation id ${reply.id} ignored (late, or another instance's)`);
       return;
     }
-    if (reply.err !== undefined || reply.isDisposed) this.remove(reply.id);
+    const isDisposed = reply.isDisposed || entry.endsOnFirstReply === true;
+    if (reply.err !== undefined || isDisposed) this.remove(reply.id);
     if (reply.err !== undefined) entry.callback({ err: reply.err, isDisposed: true });
-    else entry.callback({ response: reply.response, isDisposed: reply.isDisposed });
+    else entry.callback({ response: reply.response, isDisposed });
   }
 
   /** Fails one request with `err`, if it still waits. */

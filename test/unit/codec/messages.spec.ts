@@ -78,4 +78,14 @@ describe('reply headers', () => {
   it('reads a value without markers as one more value of the stream', () => {
     expect(roundTrip({ correlationId: 'id-3' }).packet).toEqual({ id: 'id-3', response: 'v', isDisposed: false });
   });
+
+  it("reads Spring's exception headers, as a Spring listener's error handler replies, as an error with the Java class", () => {
+    const headers = {
+      [KafkaHeaders.CORRELATION_ID]: Buffer.from('id-4'),
+      [KafkaHeaders.SPRING_EXCEPTION_MESSAGE]: Buffer.from('no stock'),
+      [KafkaHeaders.SPRING_EXCEPTION_FQCN]: Buffer.from('java.lang.IllegalStateException'),
+    };
+    const packet = deserializer.deserialize(parseIncomingMessage(record({ value: null, headers }, 'x.reply'), false));
+    expect(packet).toEqual({ id: 'id-4', err: { status: 'error', message: 'no stock', exception: 'java.lang.IllegalStateException' }, isDisposed: true });
+  });
 });

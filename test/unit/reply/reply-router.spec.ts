@@ -15,6 +15,15 @@ describe('ReplyRouter', () => {
     expect(router.unknownReplies).toBe(1);
   });
 
+  it('retires a request on its first reply when its callee answers once (a Spring listener)', () => {
+    const router = new ReplyRouter();
+    const seen: ReplyCallbackPacket[] = [];
+    router.register('1', { ...request((packet) => seen.push(packet)), endsOnFirstReply: true }, 10_000, () => 'timeout');
+    router.deliver({ id: '1', response: 'only', isDisposed: false });
+    expect(seen).toEqual([{ response: 'only', isDisposed: true }]);
+    expect(router.size).toBe(0);
+  });
+
   it('fails a request with the timeout error when no reply ends it in time', async () => {
     const router = new ReplyRouter();
     const failed = new Promise<ReplyCallbackPacket>((resolve) => router.register('1', request(resolve), 20, () => new Error('too slow')));
