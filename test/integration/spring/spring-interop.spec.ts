@@ -35,6 +35,8 @@ function answeringModule(topic: string) {
   return AnsweringModule;
 }
 
+const started = <T>(result: PromiseSettledResult<T>): T | undefined => (result.status === 'fulfilled' ? result.value : undefined);
+
 describe('request-reply with Spring for Apache Kafka services', () => {
   let spring: SpringPeer;
   let ourServer: INestMicroservice;
@@ -50,13 +52,19 @@ describe('request-reply with Spring for Apache Kafka services', () => {
     ourClient.subscribeToResponseOf(SPRING);
     builtinClient = new NestClientKafka({ client: { brokers: testBrokers() }, consumer: { groupId: uniqueGroupId('builtin-spring-caller') } });
     builtinClient.subscribeToResponseOf(SPRING);
-    [spring, ourServer, builtinServer] = await Promise.all([
+    // Settled, not Promise.all: what did start is kept for afterAll to stop, whatever failed.
+    const [peer, ours, builtin, ...connections] = await Promise.allSettled([
       SpringPeer.start({ brokers: testBrokers(), listen: SPRING, group: uniqueGroupId('spring-peer'), replies: SPRING_REPLIES, pinnedReplies: SPRING_PINNED_REPLIES }),
       startMicroservice(answeringModule(OURS), new ServerKafka(kafkaOptions('spring-callee'))),
       startMicroservice(answeringModule(BUILTIN), { transport: Transport.KAFKA, options: kafkaOptions('builtin-spring-callee') }),
       ourClient.connect(),
       builtinClient.connect(),
     ]);
+    spring = started(peer)!;
+    ourServer = started(ours)!;
+    builtinServer = started(builtin)!;
+    const failure = [peer, ours, builtin, ...connections].find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
     // Nest's client resolves connect() before its reply group assigned it a partition.
     await waitFor(() => Object.keys(builtinClient.getConsumerAssignments()).length === 1, { timeoutMs: 60_000, what: "Nest's client reply assignment" });
   });

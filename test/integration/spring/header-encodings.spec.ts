@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { KafkaMessage } from 'kafkajs';
-import { ServerKafka } from '../../src/index.js';
-import { uniqueGroupId, uniqueTopic, waitFor } from '../../src/testing/index.js';
-import { createTopicsWithLeaders } from '../../src/driver/kafkajs/create-topics.js';
-import { kafkaOptions, startMicroservice } from '../support/nest-apps.js';
-import { testKafka } from '../support/test-kafka.js';
+import { ServerKafka } from '../../../src/index.js';
+import { uniqueGroupId, uniqueTopic, waitFor } from '../../../src/testing/index.js';
+import { createTopicsWithLeaders } from '../../../src/driver/kafkajs/create-topics.js';
+import { kafkaOptions, startMicroservice } from '../../support/nest-apps.js';
+import { testKafka } from '../../support/test-kafka.js';
 
 const SUM = uniqueTopic('spring-sum');
 const REPLIES = `${SUM}.reply`;
