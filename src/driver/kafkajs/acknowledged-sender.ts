@@ -10,9 +10,25 @@ import { PartitionPins } from './partition-pins.js';
 /** What a send takes besides topic and messages (`acks`, `timeout`, `compression`). */
 export type SendSettings = Omit<ProducerRecord, 'topic' | 'messages'>;
 
+// What kafkajs retries because a broker went away or a leader is not known yet.
+const BROKER_GONE = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSMetadataNotLoaded', 'KafkaJSBrokerNotFound', 'KafkaJSRequestTimeoutError']);
+
+/**
+ * True when kafkajs gave up on a whole send while a broker was gone or a leader moving: its producer
+ * retries 5 times unless `producer.retry` says otherwise (about 6 s from 200 ms), less than the 9 s a
+ * KRaft controller takes to fence a killed broker and move its leaders. A missing topic is not
+ * waited for here: it fails with its own error at once.
+ */
+export function gaveUpWhileLeaderMoved(error: unknown): boolean {
+  const { name, cause } = (error ?? {}) as { name?: string; cause?: { name?: string; retriable?: boolean; type?: string } };
+  if (name !== 'KafkaJSNumberOfRetriesExceeded' || cause === undefined) return false;
+  if (cause.type === 'UNKNOWN_TOPIC_OR_PARTITION') return false;
+  return BROKER_GONE.has(cause.name ?? '') || (cause.name === 'KafkaJSProtocolError' && cause.retriable === true);
+}
+
 // Rounds of sending what is still unacknowledged before the caller is told; each round is a whole
 // kafkajs send with its own retries, so reaching the bound means the partition really has no leader.
-const MAX_SEND_ROUNDS = 5;
+export const MAX_SEND_ROUNDS = 5;
 
 /**
  * Sends to one topic and resolves only when the broker acknowledged every message. kafkajs 2.2.4 can
@@ -33,6 +49,8 @@ export class AcknowledgedSender {
     private readonly partitionCount: (topic: string) => Promise<number>,
     // Turns a refusal the user can fix (ACLs, credentials) into the typed error naming the topic.
     private readonly explain: (error: unknown, topic: string) => unknown = (error) => error,
+    // Milliseconds to wait before round `round + 1` after kafkajs gave up on round `round`.
+    private readonly roundBackoff: (round: number) => number = () => 0,
   ) {}
 
   /**
@@ -59,7 +77,17 @@ export class AcknowledgedSender {
     const refused = new Map<OutgoingKafkaMessage, Error>();
     let pending = messages;
     for (let round = 1; pending.length > 0; round += 1) {
-      const metadata = await this.producer().send({ ...record, messages: pending });
+      let metadata: RecordMetadata[];
+      try {
+        metadata = await this.producer().send({ ...record, messages: pending });
+      } catch (error) {
+        if (!gaveUpWhileLeaderMoved(error) || round === MAX_SEND_ROUNDS) throw error;
+        // Nothing of this round is known to be stored: all of it goes again (stored twice at worst).
+        const wait = this.roundBackoff(round);
+        this.logger.warn(`a send of ${pending.length} message(s) to "${topic}" failed while a broker was gone or a leader moving (${(error as Error).message}): sending them again in ${wait} ms`);
+        await new Promise((wake) => setTimeout(wake, wait));
+        continue;
+      }
       acknowledged.push(...metadata);
       pending = this.unacknowledged(topic, pending, metadata);
       if (round === 1 && pending.length > 0) pending = await this.refuseMissingPartitions(topic, pending, refused);

@@ -1,9 +1,12 @@
 import type { OutgoingKafkaMessage } from '../../../../src/codec/outgoing-message.js';
 import { sendAll } from '../../../../src/producer/send-all.js';
 import { Logger } from '@nestjs/common';
-import { Partitioners, type Message, type PartitionerArgs, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
+import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, Partitioners, type Message, type PartitionerArgs, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
 import { UnacknowledgedMessagesError } from '../../../../src/errors/unacknowledged-messages.error.js';
-import { AcknowledgedSender } from '../../../../src/driver/kafkajs/acknowledged-sender.js';
+import { AcknowledgedSender, MAX_SEND_ROUNDS } from '../../../../src/driver/kafkajs/acknowledged-sender.js';
+
+/** A broker's refusal as kafkajs raises it (its protocol errors carry type and retriable). */
+const protocolError = (type: string, retriable: boolean) => new KafkaJSProtocolError({ message: type, type, retriable } as unknown as Error);
 
 const PARTITIONS: PartitionerArgs['partitionMetadata'] = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], partitionErrorCode: 0 }));
 
@@ -115,5 +118,43 @@ describe('AcknowledgedSender', () => {
     });
     await expect(sendAll(sender, 'orders', numbered(9))).resolves.toBeDefined();
     expect(allStored(fake.stored)).toEqual(Array.from({ length: 9 }, (_, n) => n));
+  });
+
+  describe('when kafkajs gives up on a whole send', () => {
+    const gaveUp = (cause: Error) => new KafkaJSNumberOfRetriesExceeded(cause, { retryCount: 5, retryTime: 3200 });
+    const notLeader = () => protocolError('NOT_LEADER_FOR_PARTITION', true);
+    /** The fake producer, failing its first `failures` sends with `error()` before it stores anything. */
+    const failingFirst = (failures: number, error: () => Error) => {
+      const fake = flakyProducer(() => sender, () => []);
+      const send = fake.producer.send.bind(fake.producer);
+      let calls = 0;
+      fake.producer.send = async (record) => (++calls <= failures ? Promise.reject(error()) : send(record));
+      const waits: number[] = [];
+      const sender = new AcknowledgedSender(() => fake.producer, undefined, quietLogger().logger, threePartitions, undefined, (round) => {
+        waits.push(round);
+        return 1;
+      });
+      return { fake, sender, waits, calls: () => calls };
+    };
+
+    it('sends everything again after a backoff when a leader was moving or a broker gone', async () => {
+      for (const cause of [notLeader(), new KafkaJSConnectionError('Connection error: ECONNREFUSED')]) {
+        const { fake, sender, waits } = failingFirst(2, () => gaveUp(cause));
+        await expect(sendAll(sender, 'orders', numbered(6))).resolves.toBeDefined();
+        expect(allStored(fake.stored)).toEqual([0, 1, 2, 3, 4, 5]);
+        expect(waits).toEqual([1, 2]);
+      }
+    });
+
+    it(`fails after ${MAX_SEND_ROUNDS} rounds, and at once for a missing topic or a refusal`, async () => {
+      const endless = failingFirst(Number.POSITIVE_INFINITY, () => gaveUp(notLeader()));
+      await expect(sendAll(endless.sender, 'orders', numbered(2))).rejects.toThrow(KafkaJSNumberOfRetriesExceeded);
+      expect(endless.calls()).toBe(MAX_SEND_ROUNDS);
+      for (const [type, retriable] of [['UNKNOWN_TOPIC_OR_PARTITION', true], ['TOPIC_AUTHORIZATION_FAILED', false]] as const) {
+        const refused = failingFirst(1, () => gaveUp(protocolError(type, retriable)));
+        await expect(sendAll(refused.sender, 'orders', numbered(2))).rejects.toThrow(KafkaJSNumberOfRetriesExceeded);
+        expect(refused.calls()).toBe(1);
+      }
+    });
   });
 });
