@@ -55,6 +55,8 @@ export class PlatformaticConsumer implements DriverConsumer {
   private rejoining = false;
   // Counts memberships: a wait to read again that outlived its membership does not read again.
   private generation = 0;
+  // Waits before reading again, ended at once by stop() and rejoin(): neither sits out a backoff of up to 30 s.
+  private readonly waits = new Set<() => void>();
 
   constructor(
     private readonly settings: PlatformaticSettings,
@@ -124,6 +126,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     if (this.rejoining || this.stopping) return;
     this.rejoining = true;
     this.generation += 1;
+    this.endWaits();
     try {
       this.logger.warn(`consumer of group "${this.spec.groupId}" was dropped by its group (no heartbeat within the session); joining again`);
       this.ownedFrom = undefined;
@@ -186,6 +189,7 @@ export class PlatformaticConsumer implements DriverConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     this.assigned?.();
+    this.endWaits();
     const stream = this.stream;
     this.stream = undefined;
     await stream?.close().catch(() => undefined);
@@ -307,7 +311,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     const generation = this.generation;
     this.redeliveryWaitMs = waitMs;
     for (;;) {
-      await new Promise((wake) => setTimeout(wake, this.redeliveryWaitMs));
+      await this.wait(this.redeliveryWaitMs);
       if (this.stopping || generation !== this.generation) return;
       try {
         await this.open();
@@ -317,5 +321,21 @@ export class PlatformaticConsumer implements DriverConsumer {
         this.redeliveryWaitMs = Math.min(REOPEN_BACKOFF_MS.max, Math.max(REOPEN_BACKOFF_MS.first, this.redeliveryWaitMs * 2));
       }
     }
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        this.waits.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.waits.add(end);
+    });
+  }
+
+  private endWaits(): void {
+    for (const end of [...this.waits]) end();
   }
 }
