@@ -20,6 +20,8 @@ import { subscribeCreatingMissing } from './subscribe-creating-missing.js';
 export class KafkajsConsumer implements DriverConsumer {
   readonly native: Consumer;
   private readonly autoCommit: boolean;
+  // kafkajs's paused() lists every assigned partition: asked after each record only once a pause was asked for.
+  private everPaused = false;
 
   get forHandlers(): Consumer {
     return this.native;
@@ -34,6 +36,11 @@ export class KafkajsConsumer implements DriverConsumer {
     const assigners = spec.replyPartitions ? { partitionAssigners: [replyPartitionAssigner(spec.replyPartitions)] } : {};
     this.autoCommit = (settings.raw.run as { autoCommit?: boolean } | undefined)?.autoCommit !== false;
     this.native = kafka.consumer({ ...assigners, ...(settings.consumer as Partial<ConsumerConfig>), groupId: spec.groupId });
+    const pause = this.native.pause.bind(this.native);
+    this.native.pause = (topics) => {
+      this.everPaused = true;
+      pause(topics);
+    };
     if (spec.status) watchConsumerStatus(this.native, spec.status);
     const { onAssignment } = spec;
     if (onAssignment) this.native.on(this.native.events.GROUP_JOIN, ({ payload }) => onAssignment(payload.memberAssignment));
@@ -87,6 +94,6 @@ export class KafkajsConsumer implements DriverConsumer {
   }
 
   private isPaused(topic: string, partition: number): boolean {
-    return this.native.paused().some((paused) => paused.topic === topic && paused.partitions.includes(partition));
+    return this.everPaused && this.native.paused().some((paused) => paused.topic === topic && paused.partitions.includes(partition));
   }
 }
