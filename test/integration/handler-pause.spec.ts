@@ -16,7 +16,9 @@ let consumer: Consumer | undefined;
 @Controller()
 class PausingController {
   @EventPattern(TOPIC)
-  record(@Payload() event: unknown, @Ctx() context: KafkaContext) {
+  // Nest 12 types an event handler's further arguments as unknown.
+  record(@Payload() event: unknown, @Ctx() ctx: unknown) {
+    const context = ctx as KafkaContext;
     const { n } = event as { n: number };
     handled.push(n);
     if (n !== PAUSE_AT) return;
