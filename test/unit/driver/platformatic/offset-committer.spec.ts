@@ -1,0 +1,42 @@
+import { Logger } from '@nestjs/common';
+import { OffsetCommitter } from '../../../../src/driver/platformatic/offset-committer.js';
+
+type Committed = { topic: string; partition: number; offset: bigint }[];
+
+const quiet = new (class extends Logger {
+  override warn(): void {}
+})('test');
+
+describe('OffsetCommitter', () => {
+  it('commits what was handled, the next offset per partition, together', async () => {
+    const commits: Committed[] = [];
+    const committer = new OffsetCommitter(async (offsets) => void commits.push(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset }))), quiet);
+    committer.handled('t', 0, 4n, 0);
+    committer.handled('t', 0, 5n, 0);
+    committer.handled('t', 1, 9n, 0);
+    await committer.flush();
+    expect(commits).toEqual([[{ topic: 't', partition: 0, offset: 6n }, { topic: 't', partition: 1, offset: 10n }]]);
+  });
+
+  it('starts no commit during a rebalance, then commits only the partitions the member still holds', async () => {
+    const commits: Committed[] = [];
+    let owned = new Set(['t:0', 't:1']);
+    let joined!: () => void;
+    let rebalance: Promise<void> | undefined = new Promise<void>((resolve) => (joined = resolve));
+    const committer = new OffsetCommitter(async (offsets) => void commits.push(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset }))), quiet, {
+      owns: (topic, partition) => owned.has(`${topic}:${partition}`),
+      rebalanced: () => rebalance,
+    });
+    committer.handled('t', 0, 4n, 0);
+    committer.handled('t', 1, 7n, 0);
+    const flushed = committer.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(commits).toEqual([]);
+    // The group gave partition 0 to another member: a commit for it now would set its new owner back.
+    owned = new Set(['t:1']);
+    rebalance = undefined;
+    joined();
+    await flushed;
+    expect(commits).toEqual([[{ topic: 't', partition: 1, offset: 8n }]]);
+  });
+});
