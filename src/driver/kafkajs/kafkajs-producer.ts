@@ -8,7 +8,7 @@ import { watchProducerStatus } from './kafkajs-status.js';
 import { producerConfig } from './producer-config.js';
 
 /** kafkajs's backoff (its defaults: 300 ms, doubling, at most 30 s), continued across the sender's rounds. */
-export function roundBackoff(retry: RetryOptions): (round: number) => number {
+function roundBackoff(retry: RetryOptions): (round: number) => number {
   const initial = retry.initialRetryTime ?? 300;
   return (round) => Math.min(initial * (retry.multiplier ?? 2) ** round, retry.maxRetryTime ?? 30_000);
 }
