@@ -27,7 +27,8 @@ import type { DriverConsumer, DriverProducer, KafkaDriver } from '../driver/kafk
 import { loadDriver } from '../driver/load-driver.js';
 import { chooseDriver } from '../driver/driver-choice.js';
 import { ReplyAssignments } from './reply-assignments.js';
-import { replyPartitionHeader, type ReplyConvention } from '../codec/reply-convention.js';
+import type { ReplyConvention } from '../codec/reply-convention.js';
+import { replyPartitionHeader } from '../codec/request-reply-headers.js';
 import { checkConvention, replyConventions } from '../options/reply-conventions.js';
 
 /** Per-call options of `send()`. */

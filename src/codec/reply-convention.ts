@@ -11,15 +11,3 @@ export type ReplyConvention = 'nest' | 'spring';
 export type ReplyConventionOption = ReplyConvention | Record<string, ReplyConvention>;
 
 export const REPLY_CONVENTIONS: readonly ReplyConvention[] = ['nest', 'spring'];
-
-/**
- * The `kafka_replyPartition` header a callee of that convention reads: Nest parses decimal text (and
- * drops a request it cannot parse); Spring reads a 4-byte big-endian int (and never answers one it
- * cannot read).
- */
-export function replyPartitionHeader(partition: number, convention: ReplyConvention): Buffer | string {
-  if (convention === 'nest') return String(partition);
-  const bytes = Buffer.alloc(4);
-  bytes.writeInt32BE(partition);
-  return bytes;
-}

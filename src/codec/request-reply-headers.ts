@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { RecordHeaderValue } from './kafka-record.js';
+import type { ReplyConvention } from './reply-convention.js';
 
 /** The first value of a header that may repeat, as bytes; undefined when absent or empty. */
 function firstBytes(value: RecordHeaderValue): Buffer | undefined {
@@ -48,4 +49,16 @@ export function replyPartitionOf(value: RecordHeaderValue): number | 'invalid' |
     return partition >= 0 ? partition : 'invalid';
   }
   return 'invalid';
+}
+
+/**
+ * The `kafka_replyPartition` header a callee of that convention reads: Nest parses decimal text (and
+ * drops a request it cannot parse); Spring reads a 4-byte big-endian int (and never answers one it
+ * cannot read).
+ */
+export function replyPartitionHeader(partition: number, convention: ReplyConvention): Buffer | string {
+  if (convention === 'nest') return String(partition);
+  const bytes = Buffer.alloc(INT32_BYTES);
+  bytes.writeInt32BE(partition);
+  return bytes;
 }

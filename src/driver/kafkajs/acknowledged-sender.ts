@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@nestjs/common';
 import type { Producer, ProducerRecord } from 'kafkajs';
 import type { RecordMetadata } from '../../codec/kafka-record.js';
@@ -85,7 +86,7 @@ export class AcknowledgedSender {
         // Nothing of this round is known to be stored: all of it goes again (stored twice at worst).
         const wait = this.roundBackoff(round);
         this.logger.warn(`a send of ${pending.length} message(s) to "${topic}" failed while a broker was gone or a leader moving (${(error as Error).message}): sending them again in ${wait} ms`);
-        await new Promise((wake) => setTimeout(wake, wait));
+        await sleep(wait);
         continue;
       }
       acknowledged.push(...metadata);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { addReplyHeaders } from '../../../src/codec/reply.codec.js';
-import { correlationIdBytes, printableHeader, replyPartitionOf } from '../../../src/codec/request-reply-headers.js';
+import { correlationIdBytes, printableHeader, replyPartitionHeader, replyPartitionOf } from '../../../src/codec/request-reply-headers.js';
 
 describe('the correlation id of a request', () => {
   it("comes back byte for byte, also as Spring's 16 raw UUID bytes that are not UTF-8", () => {
@@ -51,5 +51,12 @@ describe('the reply partition a request names', () => {
     expect(replyPartitionOf(Buffer.from('one'))).toBe('invalid');
     expect(replyPartitionOf(Buffer.from('-1'))).toBe('invalid');
     expect(replyPartitionOf(undefined)).toBeUndefined();
+  });
+});
+
+describe('replyPartitionHeader', () => {
+  it('writes decimal text for Nest and a 4-byte big-endian int for Spring', () => {
+    expect(replyPartitionHeader(12, 'nest')).toBe('12');
+    expect(replyPartitionHeader(12, 'spring')).toEqual(Buffer.from([0, 0, 0, 12]));
   });
 });

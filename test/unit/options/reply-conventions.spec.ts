@@ -1,4 +1,3 @@
-import { replyPartitionHeader } from '../../../src/codec/reply-convention.js';
 import { InvalidOptionError } from '../../../src/errors/invalid-option.error.js';
 import { checkConvention, replyConventions } from '../../../src/options/reply-conventions.js';
 
@@ -19,12 +18,5 @@ describe('replyConventions', () => {
     expect(() => replyConventions({ 'prices.quote': 'Spring' })).toThrow(/"replyConvention\['prices.quote'\]"/);
     expect(() => replyConventions(['spring'])).toThrow(/an object of pattern to convention, got \["spring"\]/);
     expect(() => checkConvention(1, 'send(..., { replyConvention })')).toThrow(/"send\(\.\.\., \{ replyConvention \}\)"/);
-  });
-});
-
-describe('replyPartitionHeader', () => {
-  it('writes decimal text for Nest and a 4-byte big-endian int for Spring', () => {
-    expect(replyPartitionHeader(12, 'nest')).toBe('12');
-    expect(replyPartitionHeader(12, 'spring')).toEqual(Buffer.from([0, 0, 0, 12]));
   });
 });
