@@ -23,7 +23,7 @@ import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-op
 import { ReplyRouter } from '../reply/reply-router.js';
 import { ProduceCoalescer } from '../producer/produce-coalescer.js';
 import { sendAll } from '../producer/send-all.js';
-import type { DriverConsumer, DriverProducer, KafkaDriver } from '../driver/kafka-driver.interface.js';
+import type { AssignmentChange, DriverConsumer, DriverProducer, KafkaDriver } from '../driver/kafka-driver.interface.js';
 import { loadDriver } from '../driver/load-driver.js';
 import { chooseDriver } from '../driver/driver-choice.js';
 import { ReplyAssignments } from './reply-assignments.js';
@@ -270,7 +270,7 @@ export class ClientKafka extends ClientProxy {
         createTopics: settings.createTopics,
         replyPartitions: { joinedAt: this.joinedAt, current: () => this.assignments.minimums() },
         onRecord: (record) => this.handleReply(record),
-        onAssignment: (assignment) => this.onGroupJoin(consumer, assignment),
+        onAssignment: (assignment, change) => this.onGroupJoin(consumer, assignment, change),
         status: this._status$,
       });
       this._consumer = consumer;
@@ -283,13 +283,18 @@ export class ClientKafka extends ClientProxy {
     this.ready = true;
   }
 
-  private onGroupJoin(consumer: DriverConsumer, memberAssignment: Record<string, number[]>): void {
+  private onGroupJoin(consumer: DriverConsumer, memberAssignment: Record<string, number[]>, change: AssignmentChange): void {
     this.assignments.replace(memberAssignment);
     const lost = this.router.failWhere(
       (request) => !this.assignments.owns(request.replyTopic, request.replyPartition),
       (request) => new ReplyPartitionUnavailableError(request.replyTopic, this.settings.groupId, `a rebalance moved partition ${request.replyPartition} to another instance while send('${request.pattern}') waited`),
     );
     if (lost > 0) this.logger.warn(`${lost} waiting request(s) failed: their reply partition moved to another instance`);
+    if (!change.settled) {
+      // Joining again after the group dropped this instance: what it lacks is coming back, not missing.
+      for (const topic of this.replyTopics) this.missingPartitionDetail.set(topic, 'this instance is joining its group again (the group dropped it: no heartbeat within the session)');
+      return;
+    }
     // While starting, an assignment may lack a partition for a while (under KIP-848 a new member is
     // given nothing until the others let go): start-up waits, then explains what is still missing.
     if (this.started) this.explainMissingPartitions(consumer);

@@ -71,6 +71,15 @@ export interface DeliveryControls {
   heartbeat(): Promise<void>;
 }
 
+/**
+ * How final an assignment is. `settled` is false while a member the group dropped joins again: it
+ * holds nothing for a moment, but what it lacks may still come, so it is not yet missing. A settled
+ * call follows once the member has its new assignment (or has waited for it long enough).
+ */
+export interface AssignmentChange {
+  settled: boolean;
+}
+
 export interface ConsumerSpec {
   groupId: string;
   /** Topic names and RegExps to subscribe to. */
@@ -85,8 +94,8 @@ export interface ConsumerSpec {
    */
   replyPartitions?: { joinedAt: number; current(): Record<string, number> };
   onRecord(record: ConsumedRecord, controls: DeliveryControls): Promise<RecordOutcome | void>;
-  /** Each group join: the partitions this member now holds, per topic. */
-  onAssignment?(assignment: Record<string, number[]>): void;
+  /** Each group join (or, under KIP-848, each changed assignment): the partitions this member now holds, per topic. */
+  onAssignment?(assignment: Record<string, number[]>, change: AssignmentChange): void;
   status?: StatusSink;
 }
 

@@ -43,7 +43,7 @@ export class KafkajsConsumer implements DriverConsumer {
     };
     if (spec.status) watchConsumerStatus(this.native, spec.status);
     const { onAssignment } = spec;
-    if (onAssignment) this.native.on(this.native.events.GROUP_JOIN, ({ payload }) => onAssignment(payload.memberAssignment));
+    if (onAssignment) this.native.on(this.native.events.GROUP_JOIN, ({ payload }) => onAssignment(payload.memberAssignment, { settled: true }));
   }
 
   async start(): Promise<void> {

@@ -22,9 +22,9 @@ export class PerTopicReplyConsumer implements DriverConsumer {
           ...spec,
           topics: [topic],
           topicsToCreate: spec.topicsToCreate.filter((name) => name === topic),
-          onAssignment: (assignment) => {
+          onAssignment: (assignment, change) => {
             this.held.set(topic, assignment[topic] ?? []);
-            spec.onAssignment?.(Object.fromEntries(this.held));
+            spec.onAssignment?.(Object.fromEntries(this.held), change);
           },
         }),
       ]),

@@ -55,6 +55,8 @@ export class PlatformaticConsumer implements DriverConsumer {
   private ownedFrom?: Assignments | null;
   private assigned?: () => void;
   private rejoining = false;
+  // From a rejoin until its first assignment: what the member lacks then is still coming.
+  private settling = false;
   // Counts memberships: a wait to read again that outlived its membership does not read again.
   private generation = 0;
   // Waits before reading again, ended at once by stop() and rejoin(): neither sits out a backoff of up to 30 s.
@@ -138,13 +140,16 @@ export class PlatformaticConsumer implements DriverConsumer {
     if (this.rejoining || this.stopping) return;
     this.rejoining = true;
     this.generation += 1;
+    const generation = this.generation;
+    let assigned: Promise<void> | undefined;
     this.endWaits();
     try {
       this.logger.warn(`consumer of group "${this.spec.groupId}" was dropped by its group (no heartbeat within the session); joining again`);
       this.ownedFrom = undefined;
       this.owned = new Set();
+      this.settling = true;
       this.spec.status?.next(KafkaStatus.REBALANCING);
-      this.spec.onAssignment?.({});
+      this.spec.onAssignment?.({}, { settled: false });
       const dropped = this.consumer;
       const stream = this.stream;
       this.stream = undefined;
@@ -153,10 +158,16 @@ export class PlatformaticConsumer implements DriverConsumer {
       if (!this.stopping) this.consumer = this.createConsumer();
       await dropped.close(true).catch(() => undefined);
       if (this.stopping) return;
+      assigned = this.firstAssignment();
       await this.openWithRetries(REOPEN_BACKOFF_MS.first);
     } finally {
       this.rejoining = false;
     }
+    await assigned;
+    // Another rejoin started meanwhile settles on its own.
+    if (this.stopping || generation !== this.generation) return;
+    this.settling = false;
+    this.spec.onAssignment?.(toAssignment(this.ownedFrom ?? []), { settled: true });
   }
 
   async start(): Promise<void> {
@@ -187,14 +198,16 @@ export class PlatformaticConsumer implements DriverConsumer {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.assigned = undefined;
+        // A later wait (another rejoin) may have taken the place of this one.
+        if (this.assigned === check) this.assigned = undefined;
         resolve();
       };
       const timer = setTimeout(done, FIRST_ASSIGNMENT_WAIT_MS);
       timer.unref();
-      this.assigned = () => {
+      const check = () => {
         if (enough() || this.stopping) done();
       };
+      this.assigned = check;
     });
   }
 
@@ -223,7 +236,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     this.ownedFrom = assignments;
     this.owned = new Set(assignments.flatMap(({ topic, partitions }) => partitions.map((partition) => `${topic}:${partition}`)));
     this.spec.status?.next(KafkaStatus.CONNECTED);
-    this.spec.onAssignment?.(toAssignment(assignments));
+    this.spec.onAssignment?.(toAssignment(assignments), { settled: !this.settling });
     this.assigned?.();
     this.releaseRebalanceHold();
   }

@@ -79,5 +79,37 @@ if (testDriver().driver !== 'platformatic') {
       release();
       await expect(firstValueFrom(second.send(pattern, { from: 'second' }))).resolves.toBe('late answer');
     });
+
+    it('a client instance the broker fenced and then gave its partition back answers again, and logs no error about missing partitions while it joins again', async () => {
+      const pattern = uniqueTopic('kip848-back');
+      await createTopics(testKafka(), [pattern, `${pattern}.reply`], 1);
+      const server = new ServerKafka({ client: { brokers: testBrokers() }, consumer: { groupId: uniqueGroupId('kip848-server') }, subscribe: { fromBeginning: true }, ...KIP_848 });
+      server.addHandler(pattern, async (data: unknown) => data, false);
+      await new Promise<void>((resolve, reject) => server.listen((error?: unknown) => (error ? reject(error as Error) : resolve())));
+      cleanups.push(() => server.close());
+
+      const only = startChildClient(pattern, uniqueGroupId('kip848-alone'));
+      cleanups.push(() => only.child.kill('SIGKILL'));
+      await waitFor(() => only.lines.includes('assigned 0'), { timeoutMs: 45_000, what: `the child client's reply partition (${only.lines.join(' | ')})` });
+      only.child.kill('SIGSTOP');
+      cleanups.push(() => only.child.kill('SIGCONT'));
+      // Past the test broker's session (8 s): the broker drops the member while it is paused.
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      only.child.kill('SIGCONT');
+      await waitFor(() => only.lines.some((line) => line.includes('joining again')), { timeoutMs: 30_000, what: `the child to find it was dropped (${only.lines.join(' | ')})` });
+
+      // Its partition comes back (no other instance wants it): a request is answered again.
+      await waitFor(
+        async () => {
+          only.child.stdin!.write('send\n');
+          return waitFor(() => only.lines.some((line) => line.startsWith('answered ')), { timeoutMs: 3_000, what: 'an answer' }).then(
+            () => true,
+            () => false,
+          );
+        },
+        { timeoutMs: 45_000, what: `an answer after the rejoin (${only.lines.join(' | ')})` },
+      );
+      expect(only.lines.filter((line) => /needs at least|gave them all to other instances/.test(line))).toEqual([]);
+    });
   });
 }
