@@ -4,6 +4,7 @@ import { KafkaStatus } from '../../kafka-status.enum.js';
 import type { ConsumerSpec, DeliveryControls, DriverConsumer } from '../kafka-driver.interface.js';
 import { OffsetCommitter } from './offset-committer.js';
 import type { PlatformaticSettings } from './platformatic-options.js';
+import { PartitionPauses, type TopicPartitions } from './partition-pauses.js';
 import { toConsumedRecord } from './platformatic-records.js';
 import { describe, type PlatformaticTopics } from './platformatic-topics.js';
 import { replyPartitionProtocol } from './reply-partition-protocol.js';
@@ -37,11 +38,22 @@ const toAssignment = (assignments: Assignments): Record<string, number[]> =>
  */
 export class PlatformaticConsumer implements DriverConsumer {
   private consumer: Consumer;
-  /** kafkajs's manual-commit call, as Nest documents it for `context.getConsumer()`, and the consumer itself. */
+  /**
+   * What handlers reach through `context.getConsumer()`: kafkajs's manual commit (as Nest documents
+   * it), its per-partition pause, resume and paused(), and the platformatic consumer itself.
+   */
   readonly forHandlers = {
     commitOffsets: (offsets: { topic: string; partition: number; offset: string }[]) => this.commitOffsets(offsets),
+    pause: (topicPartitions: TopicPartitions) => this.pauses.pause(topicPartitions),
+    resume: (topicPartitions: TopicPartitions) => this.resume(topicPartitions),
+    paused: () => this.pauses.paused(this.owned),
     native: () => this.native,
   };
+  private readonly pauses = new PartitionPauses();
+  // A resumed partition had records left unhandled: the stream is to be read again from the commits.
+  private rereadPending = false;
+  // The stream whose next record the loop is waiting for, with no record in hand.
+  private idle?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
   private readonly committer: OffsetCommitter;
   private readonly controls: DeliveryControls = { heartbeat: async () => undefined };
   private stream?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
@@ -296,29 +308,64 @@ export class PlatformaticConsumer implements DriverConsumer {
       return;
     }
     this.stream = stream;
+    // The new stream reads every partition from its last commit, held-back records included.
+    this.pauses.reread();
+    this.rereadPending = false;
     this.running = this.consume(stream);
   }
 
+  /**
+   * Resumes partitions a handler paused. Records of theirs that arrived while paused were left
+   * unhandled, so the stream is read again from the commits: at once when the loop is waiting,
+   * else right after the record in hand.
+   */
+  private resume(topicPartitions: TopicPartitions): void {
+    if (!this.pauses.resume(topicPartitions)) return;
+    this.rereadPending = true;
+    if (this.idle) void this.reread(this.idle);
+  }
+
+  private async reread(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
+    if (stream !== this.stream) return;
+    // Set first: a record the old stream still hands over is not handled.
+    this.stream = undefined;
+    this.idle = undefined;
+    await this.committer.flush();
+    await stream.close().catch(() => undefined);
+    await this.openWithRetries(0);
+  }
+
   private async consume(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
+    this.idle = stream;
     try {
       for await (const message of stream as AsyncIterable<Message>) {
+        this.idle = undefined;
         // Stopping, or a rejoin replaced the stream: it reads again itself.
         if (this.stopping || stream !== this.stream) return;
         if (!(await this.handle(message))) {
           if (stream === this.stream) await this.reopenAfter(stream, `${message.topic}:${message.partition}:${message.offset}`);
           return;
         }
+        if (this.rereadPending) return await this.reread(stream);
+        this.idle = stream;
       }
     } catch (error) {
+      this.idle = undefined;
       if (this.stopping || stream !== this.stream) return;
       // A broker that went away mid-fetch (a leader killed, say) ends the stream: read on from the last commit.
       this.logger.warn(`consumer of group "${this.spec.groupId}" stopped reading (${describe(error)}); reading again from the last committed offsets`);
       this.spec.status?.next(KafkaStatus.CRASHED);
       await this.reopenAfter(stream, 'failure');
+    } finally {
+      if (this.idle === stream) this.idle = undefined;
     }
   }
 
-  /** True when the record was handled (and will be committed), false when it is to come again. */
+  /**
+   * True when the stream goes on: the record was handled (and will be committed), or it is not to
+   * be handled now (its partition moved or is paused; it comes again from the last commit). False
+   * when it is to come again.
+   */
   private async handle(message: Message): Promise<boolean> {
     if (this.rebalanceHold) await this.rebalanceHold.until;
     // A fetch that was on its way during a rebalance may hand over, after the join, records of
@@ -327,6 +374,10 @@ export class PlatformaticConsumer implements DriverConsumer {
     // means a duplicate, never a loss).
     this.followAssignment();
     if (!this.owned.has(`${message.topic}:${message.partition}`)) return true;
+    if (this.pauses.isPaused(message.topic, message.partition)) {
+      this.pauses.holdBack(message.topic, message.partition);
+      return true;
+    }
     let outcome: 'commit' | 'redeliver' | void;
     try {
       outcome = await this.spec.onRecord(toConsumedRecord(message), this.controls);
