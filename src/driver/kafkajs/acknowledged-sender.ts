@@ -1,11 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@nestjs/common';
 import type { Producer, ProducerRecord } from 'kafkajs';
-import type { RecordMetadata } from '../../codec/kafka-record.js';
 import type { OutgoingKafkaMessage } from '../../codec/outgoing-message.js';
 import type { SendOutcome } from '../kafka-driver.interface.js';
+import { sendInRounds } from '../send-in-rounds.js';
 import { PartitionOutOfRangeError } from '../../errors/partition-out-of-range.error.js';
-import { UnacknowledgedMessagesError } from '../../errors/unacknowledged-messages.error.js';
 import { PartitionPins } from './partition-pins.js';
 
 /** What a send takes besides topic and messages (`acks`, `timeout`, `compression`). */
@@ -26,10 +24,6 @@ export function gaveUpWhileLeaderMoved(error: unknown): boolean {
   if (cause.type === 'UNKNOWN_TOPIC_OR_PARTITION') return false;
   return BROKER_GONE.has(cause.name ?? '') || (cause.name === 'KafkaJSProtocolError' && cause.retriable === true);
 }
-
-// Rounds of sending what is still unacknowledged before the caller is told; each round is a whole
-// kafkajs send with its own retries, so reaching the bound means the partition really has no leader.
-export const MAX_SEND_ROUNDS = 5;
 
 /**
  * Sends to one topic and resolves only when the broker acknowledged every message. kafkajs 2.2.4 can
@@ -72,36 +66,28 @@ export class AcknowledgedSender {
     }
   }
 
-  private async sendUntilStored(record: SendSettings & { topic: string }, messages: OutgoingKafkaMessage[]): Promise<SendOutcome> {
+  private sendUntilStored(record: SendSettings & { topic: string }, messages: OutgoingKafkaMessage[]): Promise<SendOutcome> {
     const { topic } = record;
-    const acknowledged: RecordMetadata[] = [];
-    const refused = new Map<OutgoingKafkaMessage, Error>();
-    let pending = messages;
-    for (let round = 1; pending.length > 0; round += 1) {
-      let metadata: RecordMetadata[];
-      try {
-        metadata = await this.producer().send({ ...record, messages: pending });
-      } catch (error) {
-        if (!gaveUpWhileLeaderMoved(error) || round === MAX_SEND_ROUNDS) throw error;
-        // Nothing of this round is known to be stored: all of it goes again (stored twice at worst).
-        const wait = this.roundBackoff(round);
-        this.logger.warn(`a send of ${pending.length} message(s) to "${topic}" failed while a broker was gone or a leader moving (${(error as Error).message}): sending them again in ${wait} ms`);
-        await sleep(wait);
-        continue;
-      }
-      acknowledged.push(...metadata);
-      pending = this.unacknowledged(topic, pending, metadata);
-      if (round === 1 && pending.length > 0) pending = await this.refuseMissingPartitions(topic, pending, refused);
-      if (pending.length === 0) break;
-      const partitions = this.partitionsOf(pending);
-      if (round === MAX_SEND_ROUNDS) {
-        const error = new UnacknowledgedMessagesError(topic, partitions, pending.length);
-        for (const message of pending) refused.set(message, error);
-        break;
-      }
-      this.logger.warn(`the broker's answer to a send to "${topic}" lacked partition(s) ${partitions.join(', ')} (a leader moved): sending their ${pending.length} message(s) again`);
-    }
-    return { metadata: acknowledged, refused };
+    return sendInRounds(
+      {
+        topic,
+        logger: this.logger,
+        partitionOf: (message) => this.pins.partitionOf(message),
+        sendOnce: async (pending) => {
+          try {
+            return { metadata: await this.producer().send({ ...record, messages: pending }) };
+          } catch (error) {
+            // Nothing of this round is known to be stored: all of it goes again (stored twice at worst).
+            if (gaveUpWhileLeaderMoved(error)) return { metadata: [], failure: error as Error };
+            throw error;
+          }
+        },
+        worthAnotherRound: () => true,
+        backoff: (round) => this.roundBackoff(round),
+        screen: (pending, refused) => this.refuseMissingPartitions(topic, pending, refused),
+      },
+      messages,
+    );
   }
 
   /** Refuses the messages whose partition the topic does not have; returns the others. */
@@ -118,13 +104,5 @@ export class AcknowledgedSender {
 
   private partitionsOf(messages: OutgoingKafkaMessage[]): number[] {
     return [...new Set(messages.map((message) => this.pins.partitionOf(message) ?? -1))].sort((a, b) => a - b);
-  }
-
-  private unacknowledged(topic: string, messages: OutgoingKafkaMessage[], metadata: RecordMetadata[]): OutgoingKafkaMessage[] {
-    const stored = new Set(metadata.filter((entry) => entry.topicName === topic && entry.errorCode === 0).map((entry) => entry.partition));
-    return messages.filter((message) => {
-      const partition = this.pins.partitionOf(message);
-      return partition === undefined || !stored.has(partition);
-    });
   }
 }

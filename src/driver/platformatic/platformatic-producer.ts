@@ -1,20 +1,15 @@
 import type { Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { murmur2, Producer, type MessageToProduce } from '@platformatic/kafka';
-import type { RecordMetadata } from '../../codec/kafka-record.js';
 import type { OutgoingKafkaMessage } from '../../codec/outgoing-message.js';
 import { KafkaTransportError } from '../../errors/kafka-transport.error.js';
 import { PartitionOutOfRangeError } from '../../errors/partition-out-of-range.error.js';
-import { UnacknowledgedMessagesError } from '../../errors/unacknowledged-messages.error.js';
 import { KafkaStatus } from '../../kafka-status.enum.js';
 import type { DriverProducer, SendOutcome, StatusSink } from '../kafka-driver.interface.js';
+import { MAX_SEND_ROUNDS, sendInRounds } from '../send-in-rounds.js';
 import type { PlatformaticSettings } from './platformatic-options.js';
 import { toPlatformaticMessage } from './platformatic-records.js';
 import { isStaleMetadata } from './stale-metadata.js';
 import { storedBeforeFailure, type ProduceOffset } from './stored-before-failure.js';
-
-// Rounds of sending what the broker's answer lacks before the caller is told.
-const MAX_SEND_ROUNDS = 5;
 
 // Java's and kafkajs's murmur2 partitioning: a key lands where the built-in transport puts it.
 const POSITIVE = 0x7fffffff;
@@ -76,37 +71,32 @@ export class PlatformaticProducer implements DriverProducer {
       const error = new PartitionOutOfRangeError(topic, [...new Set(outside.map((record) => record.partition ?? -1))].sort((a, b) => a - b), count);
       for (const record of outside) refused.set(record, error);
     }
-    const metadata: RecordMetadata[] = [];
-    let pending = records.filter((record) => partitionOf.has(record));
-    for (let round = 1; pending.length > 0; round += 1) {
-      const { offsets, failure } = await this.sendRound(topic, pending, partitionOf);
-      // acks 0: the broker answers nothing, so there is nothing to read.
-      if (this.settings.send.acks === 0 && failure === undefined) return { metadata, refused };
-      const stored = new Set<number>();
-      for (const entry of offsets) {
-        // A refused partition may be listed too, at offset -1.
-        if (entry.topic !== topic || entry.offset < 0n) continue;
-        stored.add(entry.partition);
-        metadata.push({ topicName: topic, partition: entry.partition, errorCode: 0, baseOffset: String(entry.offset), offset: String(entry.offset) });
-      }
-      pending = pending.filter((record) => !stored.has(partitionOf.get(record)!));
-      if (pending.length === 0) break;
-      const partitions = [...new Set(pending.map((record) => partitionOf.get(record)!))].sort((a, b) => a - b);
-      // Only a leader that moved is worth another round: anything else already had platformatic's retries.
-      const again = failure === undefined || isStaleMetadata(failure);
-      if (!again || round === MAX_SEND_ROUNDS) {
-        const error = new UnacknowledgedMessagesError(topic, partitions, pending.length, failure);
-        for (const record of pending) refused.set(record, error);
-        break;
-      }
-      if (failure === undefined) {
-        this.logger.warn(`the broker's answer to a send to "${topic}" lacked partition(s) ${partitions.join(', ')}: sending their ${pending.length} message(s) again`);
-      } else {
-        // The user's backoff: the driver shortens only platformatic's own 'produce' retries.
-        await sleep(this.settings.base.retryDelay(this.native, 'send round', round, MAX_SEND_ROUNDS, failure));
-      }
+    const pending = records.filter((record) => partitionOf.has(record));
+    if (this.settings.send.acks === 0) {
+      // The broker answers nothing, so there is nothing to read, as on kafkajs.
+      const { failure } = await this.sendRound(topic, pending, partitionOf);
+      if (failure) throw failure;
+      return { metadata: [], refused };
     }
-    return { metadata, refused };
+    return sendInRounds(
+      {
+        topic,
+        logger: this.logger,
+        partitionOf: (record) => partitionOf.get(record),
+        sendOnce: async (batch) => {
+          const { offsets, failure } = await this.sendRound(topic, batch, partitionOf);
+          // A refused partition may be listed too, at offset -1.
+          const stored = offsets.filter((entry) => entry.topic === topic && entry.offset >= 0n);
+          return { metadata: stored.map(({ partition, offset }) => ({ topicName: topic, partition, errorCode: 0, baseOffset: String(offset), offset: String(offset) })), failure };
+        },
+        // Only a leader that moved is worth another round: anything else already had platformatic's retries.
+        worthAnotherRound: isStaleMetadata,
+        // The user's backoff: the driver shortens only platformatic's own 'produce' retries.
+        backoff: (round, failure) => this.settings.base.retryDelay(this.native, 'send round', round, MAX_SEND_ROUNDS, failure),
+      },
+      pending,
+      refused,
+    );
   }
 
   /** One send of `pending`: what the broker stored, and why the rest was not, when it says. */

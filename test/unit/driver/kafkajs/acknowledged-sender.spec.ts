@@ -3,7 +3,8 @@ import { sendAll } from '../../../../src/producer/send-all.js';
 import { Logger } from '@nestjs/common';
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, Partitioners, type Message, type PartitionerArgs, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
 import { UnacknowledgedMessagesError } from '../../../../src/errors/unacknowledged-messages.error.js';
-import { AcknowledgedSender, MAX_SEND_ROUNDS } from '../../../../src/driver/kafkajs/acknowledged-sender.js';
+import { AcknowledgedSender } from '../../../../src/driver/kafkajs/acknowledged-sender.js';
+import { MAX_SEND_ROUNDS } from '../../../../src/driver/send-in-rounds.js';
 
 /** A broker's refusal as kafkajs raises it (its protocol errors carry type and retriable). */
 const protocolError = (type: string, retriable: boolean) => new KafkaJSProtocolError({ message: type, type, retriable } as unknown as Error);
@@ -146,9 +147,11 @@ describe('AcknowledgedSender', () => {
       }
     });
 
-    it(`fails after ${MAX_SEND_ROUNDS} rounds, and at once for a missing topic or a refusal`, async () => {
+    it(`fails after ${MAX_SEND_ROUNDS} rounds with UnacknowledgedMessagesError (kafkajs's error as its cause), and at once for a missing topic or a refusal`, async () => {
       const endless = failingFirst(Number.POSITIVE_INFINITY, () => gaveUp(notLeader()));
-      await expect(sendAll(endless.sender, 'orders', numbered(2))).rejects.toThrow(KafkaJSNumberOfRetriesExceeded);
+      const failure = await sendAll(endless.sender, 'orders', numbered(2)).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(UnacknowledgedMessagesError);
+      expect((failure as Error).cause).toBeInstanceOf(KafkaJSNumberOfRetriesExceeded);
       expect(endless.calls()).toBe(MAX_SEND_ROUNDS);
       for (const [type, retriable] of [['UNKNOWN_TOPIC_OR_PARTITION', true], ['TOPIC_AUTHORIZATION_FAILED', false]] as const) {
         const refused = failingFirst(1, () => gaveUp(protocolError(type, retriable)));
