@@ -9,7 +9,7 @@ import type { KafkaContext } from '../context/kafka.context.js';
 import type { EventRetryOptions } from '../options/kafka-options.interface.js';
 import { backoffBefore, resolveEventRetry, type EventRetryPolicy } from './event-retry-policy.js';
 import type { ShutdownSignal } from './shutdown-signal.js';
-import { withinTimeout, type HandlerTimeouts } from './handler-timeout.js';
+import type { HandlerTimeouts } from './handler-timeout.js';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error.js';
 
 type EventHandler = MessageHandler & { extras?: { eventRetry?: EventRetryOptions } };
@@ -56,7 +56,8 @@ export class EventDispatcher {
     for (let attempt = 1; attempt <= policy.attempts; attempt += 1) {
       try {
         const timeoutMs = this.deps.timeouts.of(delivery.handler, delivery.request.pattern);
-        await this.deps.closing().race(withinTimeout(this.runOnce(delivery), timeoutMs, () => new HandlerTimeoutError(delivery.request.pattern, timeoutMs!)));
+        const bound = timeoutMs === undefined ? undefined : { ms: timeoutMs, timedOut: () => new HandlerTimeoutError(delivery.request.pattern, timeoutMs) };
+        await this.deps.closing().race(this.runOnce(delivery), bound);
         return;
       } catch (error) {
         if (this.isClosing(error)) throw error;

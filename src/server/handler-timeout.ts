@@ -16,27 +16,6 @@ export function resolveHandlerTimeout(value: unknown, base: number | undefined, 
   return value;
 }
 
-/**
- * Settles as `work` does, or rejects with `timedOut()` after `ms`. The timer is cleared as soon as
- * the work settles, so a busy consumer keeps no timers for messages already handled.
- */
-export function withinTimeout<T>(work: Promise<T>, ms: number | undefined, timedOut: () => Error): Promise<T> {
-  if (ms === undefined) return work;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timedOut()), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
 type HandlerWithExtras = object & { extras?: Record<string, unknown> };
 
 /** Each handler's bound: its own `handlerTimeout` extra over the server's; checked once per handler. */

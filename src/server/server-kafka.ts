@@ -221,10 +221,11 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       },
     );
     const timeoutMs = this.timeouts.of(handler, request.pattern);
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.abandon(abort, request.pattern, timeoutMs, `${topic}[${partition}]@${record.offset}`), timeoutMs);
+    const deadlines = timeoutMs === undefined ? undefined : this.closing.deadlines(timeoutMs);
+    const deadline = deadlines?.add(() => this.abandon(abort, request.pattern, timeoutMs!, `${topic}[${partition}]@${record.offset}`));
     this.replying.add(sent);
     void sent.finally(() => {
-      clearTimeout(timer);
+      if (deadline) deadlines!.settle(deadline);
       this.replying.delete(sent);
     });
     await this.closing.race(handled);

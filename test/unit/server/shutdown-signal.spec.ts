@@ -36,4 +36,25 @@ describe('ShutdownSignal', () => {
     }
     expect(unhandled).toEqual([]);
   });
+
+  it('rejects work that outlives its bound with the bound\'s error, and passes on work that settles in time', async () => {
+    const signal = new ShutdownSignal();
+    const bound = { ms: 20, timedOut: () => new Error('too slow') };
+    const late = new Promise((resolve) => setTimeout(resolve, 200));
+    await expect(signal.race(late, bound)).rejects.toThrow('too slow');
+    await expect(signal.race(Promise.resolve(7), bound)).resolves.toBe(7);
+    await expect(signal.race(Promise.reject(new Error('own')), bound)).rejects.toThrow('own');
+    expect(signal.pending).toBe(0);
+    expect(signal.deadlines(20).size).toBe(0);
+  });
+
+  it('ends bounded work with ServerClosingError when triggered, and no bound fires after', async () => {
+    const signal = new ShutdownSignal();
+    let timedOut = 0;
+    const never = signal.race(new Promise(() => undefined), { ms: 20, timedOut: () => new Error(`timed out ${++timedOut}`) });
+    signal.trigger();
+    await expect(never).rejects.toBeInstanceOf(ServerClosingError);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(timedOut).toBe(0);
+  });
 });
