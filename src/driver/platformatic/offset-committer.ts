@@ -30,7 +30,9 @@ export interface CommitGuard {
  * under its new owner, which then reads it again from there (226 of 3,000 events in a handover).
  */
 export class OffsetCommitter {
-  private readonly pending = new Map<string, HandledUpTo>();
+  // Topic to partition to what is handled there and not yet committed; replaced, not cleared, when a
+  // commit takes it, so records handled meanwhile update entries of their own.
+  private pending = new Map<string, Map<number, HandledUpTo>>();
   private inFlight?: Promise<void>;
 
   constructor(
@@ -40,7 +42,15 @@ export class OffsetCommitter {
   ) {}
 
   handled(topic: string, partition: number, offset: bigint, leaderEpoch: number): void {
-    this.pending.set(`${topic}:${partition}`, { topic, partition, offset: offset + 1n, leaderEpoch });
+    let partitions = this.pending.get(topic);
+    if (!partitions) this.pending.set(topic, (partitions = new Map()));
+    const entry = partitions.get(partition);
+    if (entry) {
+      entry.offset = offset + 1n;
+      entry.leaderEpoch = leaderEpoch;
+    } else {
+      partitions.set(partition, { topic, partition, offset: offset + 1n, leaderEpoch });
+    }
     this.inFlight ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
   }
 
@@ -58,8 +68,9 @@ export class OffsetCommitter {
       while (this.pending.size > 0) {
         const rebalanced = this.guard.rebalanced();
         if (rebalanced) await rebalanced;
-        const offsets = [...this.pending.values()].filter(({ topic, partition }) => this.guard.owns(topic, partition));
-        this.pending.clear();
+        const taken = this.pending;
+        this.pending = new Map();
+        const offsets = [...taken.values()].flatMap((partitions) => [...partitions.values()]).filter(({ topic, partition }) => this.guard.owns(topic, partition));
         if (offsets.length === 0) continue;
         await this.commit(offsets).catch((error: unknown) => {
           this.logger.warn(`committing ${offsets.map((entry) => `${entry.topic}[${entry.partition}]@${entry.offset}`).join(', ')} failed: ${(error as Error).message}; those records may be delivered again`);

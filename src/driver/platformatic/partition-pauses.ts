@@ -76,14 +76,11 @@ export class PartitionPauses {
     this.heldBack.clear();
   }
 
-  /** kafkajs's `paused()`: the paused partitions among those the member holds ("topic:partition"). */
-  paused(held: Iterable<string>): { topic: string; partitions: number[] }[] {
-    const byTopic = new Map<string, number[]>();
-    for (const key of held) {
-      const [topic, partition] = splitKey(key);
-      if (this.isPaused(topic, partition)) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
-    }
-    return [...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.sort((a, b) => a - b) }));
+  /** kafkajs's `paused()`: the paused partitions among those the member holds (topic to partitions). */
+  paused(held: ReadonlyMap<string, Iterable<number>>): { topic: string; partitions: number[] }[] {
+    return [...held]
+      .map(([topic, partitions]) => ({ topic, partitions: [...partitions].filter((partition) => this.isPaused(topic, partition)).sort((a, b) => a - b) }))
+      .filter(({ partitions }) => partitions.length > 0);
   }
 
   private state(topic: string): TopicPauses {

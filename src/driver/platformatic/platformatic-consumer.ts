@@ -62,8 +62,8 @@ export class PlatformaticConsumer implements DriverConsumer {
   private stopping = false;
   private redeliveryWaitMs = 0;
   private lastRedelivered?: string;
-  // "topic:partition" of what the group last gave this member, and the assignment it was read from.
-  private owned = new Set<string>();
+  // What the group last gave this member (topic to partitions, none empty), and the assignment it was read from.
+  private owned = new Map<string, Set<number>>();
   private ownedFrom?: Assignments | null;
   private assigned?: () => void;
   private rejoining = false;
@@ -87,7 +87,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     this.consumer = this.createConsumer();
     this.committer = new OffsetCommitter((offsets) => this.native.commit({ offsets }), logger, {
       // A commit for a partition that moved would overwrite its new owner's, newer, commit.
-      owns: (topic, partition) => this.owned.has(`${topic}:${partition}`),
+      owns: (topic, partition) => this.owns(topic, partition),
       rebalanced: () => this.rebalanceHold?.until,
     });
   }
@@ -158,7 +158,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     try {
       this.logger.warn(`consumer of group "${this.spec.groupId}" was dropped by its group (no heartbeat within the session); joining again`);
       this.ownedFrom = undefined;
-      this.owned = new Set();
+      this.owned = new Map();
       this.settling = true;
       this.spec.status?.next(KafkaStatus.REBALANCING);
       this.spec.onAssignment?.({}, { settled: false });
@@ -205,7 +205,7 @@ export class PlatformaticConsumer implements DriverConsumer {
   private firstAssignment(): Promise<void> {
     if (this.settings.groupProtocol === 'classic') return Promise.resolve();
     const named = this.spec.topics.filter((topic): topic is string => typeof topic === 'string');
-    const holds = (topic: string) => [...this.owned].some((owned) => owned.startsWith(`${topic}:`));
+    const holds = (topic: string) => this.owned.has(topic);
     const enough = () => (this.spec.replyPartitions ? named.every(holds) : this.owned.size > 0);
     return new Promise((resolve) => {
       const done = () => {
@@ -246,11 +246,15 @@ export class PlatformaticConsumer implements DriverConsumer {
     const assignments = this.native.assignments as Assignments | null;
     if (assignments === this.ownedFrom || assignments === null) return;
     this.ownedFrom = assignments;
-    this.owned = new Set(assignments.flatMap(({ topic, partitions }) => partitions.map((partition) => `${topic}:${partition}`)));
+    this.owned = new Map(assignments.filter(({ partitions }) => partitions.length > 0).map(({ topic, partitions }) => [topic, new Set(partitions)]));
     this.spec.status?.next(KafkaStatus.CONNECTED);
     this.spec.onAssignment?.(toAssignment(assignments), { settled: !this.settling });
     this.assigned?.();
     this.releaseRebalanceHold();
+  }
+
+  private owns(topic: string, partition: number): boolean {
+    return this.owned.get(topic)?.has(partition) ?? false;
   }
 
   private holdForRebalance(): void {
@@ -373,7 +377,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     // they are dropped. Until the join, records are handled as before (a commit that then fails
     // means a duplicate, never a loss).
     this.followAssignment();
-    if (!this.owned.has(`${message.topic}:${message.partition}`)) return true;
+    if (!this.owns(message.topic, message.partition)) return true;
     if (this.pauses.isPaused(message.topic, message.partition)) {
       this.pauses.holdBack(message.topic, message.partition);
       return true;

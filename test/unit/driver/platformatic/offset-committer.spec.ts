@@ -18,6 +18,28 @@ describe('OffsetCommitter', () => {
     expect(commits).toEqual([[{ topic: 't', partition: 0, offset: 6n }, { topic: 't', partition: 1, offset: 10n }]]);
   });
 
+  it('leaves a commit on its way as it was sent, and commits what was handled meanwhile right after', async () => {
+    const commits: Committed[] = [];
+    let finish!: () => void;
+    const firstCommit = new Promise<void>((resolve) => (finish = resolve));
+    const sent: Committed[] = [];
+    const committer = new OffsetCommitter(async (offsets) => {
+      sent.push(offsets);
+      commits.push(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+      if (commits.length === 1) await firstCommit;
+    }, quiet);
+    committer.handled('t', 0, 1n, 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(commits).toEqual([[{ topic: 't', partition: 0, offset: 2n }]]);
+    committer.handled('t', 0, 2n, 0);
+    committer.handled('t', 0, 3n, 0);
+    finish();
+    await committer.flush();
+    expect(commits).toEqual([[{ topic: 't', partition: 0, offset: 2n }], [{ topic: 't', partition: 0, offset: 4n }]]);
+    // What the first commit carried was not changed by records handled while it was on its way.
+    expect(sent[0]).toEqual([expect.objectContaining({ offset: 2n })]);
+  });
+
   it('starts no commit during a rebalance, then commits only the partitions the member still holds', async () => {
     const commits: Committed[] = [];
     let owned = new Set(['t:0', 't:1']);

@@ -1,7 +1,10 @@
 import { PartitionPauses } from '../../../../src/driver/platformatic/partition-pauses.js';
 
 describe('PartitionPauses (kafkajs pause semantics for the platformatic driver)', () => {
-  const held = ['orders:0', 'orders:1', 'orders:2', 'audit:0'];
+  const held = new Map([
+    ['orders', [0, 1, 2]],
+    ['audit', [0]],
+  ]);
 
   it('pauses listed partitions only, and lists them among those the member holds', () => {
     const pauses = new PartitionPauses();
