@@ -315,12 +315,9 @@ export class ClientKafka extends ClientProxy {
     const driver = this.driver;
     if (!driver) return;
     try {
-      const members = await consumer.groupSize();
+      const members = await consumer.groupSize(topic);
       const partitions = await driver.partitionCount(topic);
-      const detail =
-        members === undefined
-          ? `"${topic}" has ${partitions} partition(s), and the group gave them all to other instances; it needs at least one per instance`
-          : `the group has ${members} instances and "${topic}" has ${partitions} partition(s); it needs at least ${members}`;
+      const detail = `the group has ${members} instances and "${topic}" has ${partitions} partition(s); it needs at least ${members}`;
       this.missingPartitionDetail.set(topic, detail);
       this.logger.error(`reply topic "${topic}": ${detail}`);
     } catch (error) {

@@ -114,8 +114,8 @@ export interface DriverConsumer {
   start(): Promise<void>;
   /** Stops fetching and leaves the group; records in flight stay uncommitted unless already handled. */
   stop(): Promise<void>;
-  /** How many members the group has now, or undefined where the driver cannot tell. */
-  groupSize(): Promise<number | undefined>;
+  /** How many members of the group read `topic` now: each client instance is one. */
+  groupSize(topic: string): Promise<number>;
   /** Commits offsets of this member's group: the offset of the next record to read, per partition. */
   commitOffsets(offsets: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void>;
 }

@@ -69,6 +69,7 @@ export class KafkajsConsumer implements DriverConsumer {
     return this.native.disconnect();
   }
 
+  // One member per instance, reading every topic the instance reads.
   async groupSize(): Promise<number> {
     return (await this.native.describeGroup()).members.length;
   }

@@ -49,8 +49,8 @@ export class PerTopicReplyConsumer implements DriverConsumer {
     await Promise.all([...this.members.values()].map((member) => member.stop()));
   }
 
-  groupSize(): Promise<number | undefined> {
-    return this.first.groupSize();
+  groupSize(topic: string): Promise<number> {
+    return this.first.groupSize(topic);
   }
 
   async commitOffsets(offsets: CommitOffsets): Promise<void> {

@@ -277,10 +277,10 @@ export class PlatformaticConsumer implements DriverConsumer {
     hold?.release();
   }
 
-  async groupSize(): Promise<number | undefined> {
-    // KIP-848 groups answer ConsumerGroupDescribe only, which platformatic does not speak.
-    if (this.settings.groupProtocol === 'consumer') return undefined;
-    return this.topics.groupSize(this.spec.groupId);
+  // Under KIP-848 a client instance may have a member per reply topic: only those reading `topic` count.
+  async groupSize(topic: string): Promise<number> {
+    const { groupId } = this.spec;
+    return this.settings.groupProtocol === 'consumer' ? this.topics.consumerGroupSize(groupId, topic) : this.topics.groupSize(groupId);
   }
 
   async commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void> {

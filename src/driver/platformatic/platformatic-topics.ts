@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { Admin } from '@platformatic/kafka';
+import { Admin, consumerGroupDescribeV0, FindCoordinatorKeyTypes, kGetConnection, type Connection } from '@platformatic/kafka';
 import { TopicMissingError } from '../../errors/topic-missing.error.js';
 import { waitFor } from '../../polling/wait-for.js';
 import type { PlatformaticBase } from './platformatic-options.js';
@@ -61,6 +61,20 @@ export class PlatformaticTopics {
   async groupSize(groupId: string): Promise<number> {
     const groups = await this.client().describeGroups({ groups: [groupId] });
     return groups.get(groupId)?.members.size ?? 0;
+  }
+
+  /**
+   * The members of a KIP-848 group that read `topic`. Such a group answers ConsumerGroupDescribe
+   * only, which platformatic's Admin does not offer, so it is asked here at the group's coordinator
+   * with platformatic's own request and connection (with the client's TLS and SASL).
+   */
+  async consumerGroupSize(groupId: string, topic: string): Promise<number> {
+    const admin = this.client();
+    const [coordinator] = await admin.findCoordinator({ keyType: FindCoordinatorKeyTypes.GROUP, keys: [groupId] });
+    const connection = await new Promise<Connection>((resolve, reject) => admin[kGetConnection](coordinator, (error, opened) => (error ? reject(error) : resolve(opened!))));
+    const { groups } = await consumerGroupDescribeV0.api.async(connection, [groupId], false);
+    const members = groups.find((group) => group.groupId === groupId)?.members ?? [];
+    return members.filter((member) => member.subscribedTopicNames.includes(topic)).length;
   }
 
   async close(): Promise<void> {
