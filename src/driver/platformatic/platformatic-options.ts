@@ -133,7 +133,10 @@ export function platformaticSettings(settings: ResolvedKafkaOptions): Platformat
   };
 
   const run = raw.run as Section;
-  onlyKnown('run', run, ['autoCommit', 'partitionsConsumedConcurrently']);
+  // kafkajs commits after every batch, and also within one once autoCommitInterval ms passed or
+  // autoCommitThreshold records were handled. This driver commits handled records as soon as the
+  // commit before has returned, at least as often as either asks: both are accepted as they are.
+  onlyKnown('run', run, ['autoCommit', 'autoCommitInterval', 'autoCommitThreshold', 'partitionsConsumedConcurrently']);
   if (run?.partitionsConsumedConcurrently !== undefined && run.partitionsConsumedConcurrently !== 1) {
     throw unsupported('run.partitionsConsumedConcurrently', 'the platformatic driver handles one record at a time');
   }

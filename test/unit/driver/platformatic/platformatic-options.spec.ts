@@ -36,6 +36,10 @@ describe('the kafkajs-shaped options on the platformatic driver', () => {
     expect(settings.autoCommit).toBe(true);
   });
 
+  it("accepts kafkajs's commit cadence, which committing each handled record at once already meets", () => {
+    expect(() => mapped({ run: { autoCommitInterval: 5000, autoCommitThreshold: 100 } })).not.toThrow();
+  });
+
   it('maps fromBeginning, autoCommit, acks, compression, idempotence and fetch sizes', () => {
     const settings = mapped({ subscribe: { fromBeginning: true }, run: { autoCommit: false }, send: { acks: 1, compression: 1, timeout: 7000 }, producer: { idempotent: true }, consumer: { groupId: 'g', maxBytes: 1024, maxWaitTimeInMs: 100, readUncommitted: true } });
     expect(settings).toMatchObject({ fallbackMode: 'earliest', autoCommit: false, send: { acks: 1, compression: 'gzip' }, producer: { idempotent: true } });
