@@ -11,8 +11,8 @@ const COMPACT_AFTER = 1024;
 /**
  * The deadlines of work bounded by the same number of milliseconds, behind one timer: such work
  * expires in the order it started, so the oldest waiting entry always has the earliest deadline. A
- * timer per handled message (inserted into and removed from Node's timer lists) cost about a tenth
- * of the event path's CPU. The timer stays armed when the queue empties, since the next message
+ * timer per handled message (inserted into and removed from Node's timer lists) cost about 6% of
+ * the event path's CPU in a profile. The timer stays armed when the queue empties, since the next message
  * usually follows at once; it then fires once, finds nothing, and is not armed again.
  */
 export class DeadlineQueue {

@@ -18,7 +18,8 @@ interface TopicPauses {
  */
 export class PartitionPauses {
   private readonly topics = new Map<string, TopicPauses>();
-  private readonly heldBack = new Set<string>();
+  // Topic to the paused partitions whose records were left unhandled.
+  private readonly heldBack = new Map<string, Set<number>>();
 
   pause(topicPartitions: TopicPartitions): void {
     for (const { topic, partitions } of checked(topicPartitions, 'pause')) {
@@ -51,11 +52,13 @@ export class PartitionPauses {
       }
     }
     let reread = false;
-    for (const key of this.heldBack) {
-      const [topic, partition] = splitKey(key);
-      if (this.isPaused(topic, partition)) continue;
-      this.heldBack.delete(key);
-      reread = true;
+    for (const [topic, partitions] of this.heldBack) {
+      for (const partition of partitions) {
+        if (this.isPaused(topic, partition)) continue;
+        partitions.delete(partition);
+        reread = true;
+      }
+      if (partitions.size === 0) this.heldBack.delete(topic);
     }
     return reread;
   }
@@ -68,7 +71,9 @@ export class PartitionPauses {
 
   /** Notes that a record of a paused partition was left unhandled. */
   holdBack(topic: string, partition: number): void {
-    this.heldBack.add(`${topic}:${partition}`);
+    let partitions = this.heldBack.get(topic);
+    if (!partitions) this.heldBack.set(topic, (partitions = new Set()));
+    partitions.add(partition);
   }
 
   /** A new stream reads every partition from its last commit: nothing is held back any more. */
@@ -88,12 +93,6 @@ export class PartitionPauses {
     if (!state) this.topics.set(topic, (state = { all: false, partitions: new Set(), resumed: new Set() }));
     return state;
   }
-}
-
-// Topic names cannot hold ':' (Kafka allows letters, digits, '.', '_' and '-').
-function splitKey(key: string): [string, number] {
-  const at = key.lastIndexOf(':');
-  return [key.slice(0, at), Number(key.slice(at + 1))];
 }
 
 function checked(topicPartitions: TopicPartitions, call: 'pause' | 'resume'): TopicPartitions {
