@@ -55,6 +55,7 @@ export class PlatformaticConsumer implements DriverConsumer {
   // The stream whose next record the loop is waiting for, with no record in hand.
   private idle?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
   private readonly committer: OffsetCommitter;
+  // platformatic heartbeats on its own interval, whatever a handler is doing: a handler's heartbeat has nothing to add.
   private readonly controls: DeliveryControls = { heartbeat: async () => undefined };
   private stream?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
   private running?: Promise<void>;
