@@ -34,6 +34,11 @@ export interface SendRounds {
   screen?(pending: OutgoingKafkaMessage[], refused: Map<OutgoingKafkaMessage, Error>): Promise<OutgoingKafkaMessage[]>;
 }
 
+/** The distinct partitions of `records`, in order (-1 for a record whose partition is not known), for errors and logs. */
+export function partitionsOf(records: OutgoingKafkaMessage[], partitionOf: (record: OutgoingKafkaMessage) => number | undefined): number[] {
+  return [...new Set(records.map((record) => partitionOf(record) ?? -1))].sort((a, b) => a - b);
+}
+
 /**
  * Sends `records` to one topic until the broker acknowledged each one's partition, reading the
  * answer partition by partition and sending again what it lacks, in at most MAX_SEND_ROUNDS
@@ -68,7 +73,7 @@ export async function sendInRounds(
       pending = await rounds.screen!(pending, refused);
     }
     if (pending.length === 0) break;
-    const partitions = [...new Set(pending.map((record) => rounds.partitionOf(record) ?? -1))].sort((a, b) => a - b);
+    const partitions = partitionsOf(pending, (record) => rounds.partitionOf(record));
     if ((failure !== undefined && !rounds.worthAnotherRound(failure)) || round === MAX_SEND_ROUNDS) {
       const error = new UnacknowledgedMessagesError(topic, partitions, pending.length, failure);
       for (const record of pending) refused.set(record, error);

@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { Producer, ProducerRecord } from 'kafkajs';
 import type { OutgoingKafkaMessage } from '../../codec/outgoing-message.js';
 import type { SendOutcome } from '../kafka-driver.interface.js';
-import { sendInRounds } from '../send-in-rounds.js';
+import { partitionsOf, sendInRounds } from '../send-in-rounds.js';
 import { PartitionOutOfRangeError } from '../../errors/partition-out-of-range.error.js';
 import { PartitionPins } from './partition-pins.js';
 
@@ -97,12 +97,8 @@ export class AcknowledgedSender {
     const outside = (message: OutgoingKafkaMessage) => (this.pins.partitionOf(message) ?? -1) >= count;
     const beyond = pending.filter(outside);
     if (beyond.length === 0) return pending;
-    const error = new PartitionOutOfRangeError(topic, this.partitionsOf(beyond), count);
+    const error = new PartitionOutOfRangeError(topic, partitionsOf(beyond, (message) => this.pins.partitionOf(message)), count);
     for (const message of beyond) refused.set(message, error);
     return pending.filter((message) => !outside(message));
-  }
-
-  private partitionsOf(messages: OutgoingKafkaMessage[]): number[] {
-    return [...new Set(messages.map((message) => this.pins.partitionOf(message) ?? -1))].sort((a, b) => a - b);
   }
 }

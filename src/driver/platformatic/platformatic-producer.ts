@@ -5,7 +5,7 @@ import { KafkaTransportError } from '../../errors/kafka-transport.error.js';
 import { PartitionOutOfRangeError } from '../../errors/partition-out-of-range.error.js';
 import { KafkaStatus } from '../../kafka-status.enum.js';
 import type { DriverProducer, SendOutcome, StatusSink } from '../kafka-driver.interface.js';
-import { MAX_SEND_ROUNDS, sendInRounds } from '../send-in-rounds.js';
+import { MAX_SEND_ROUNDS, partitionsOf, sendInRounds } from '../send-in-rounds.js';
 import type { PlatformaticSettings } from './platformatic-options.js';
 import { toPlatformaticMessage } from './platformatic-records.js';
 import { isStaleMetadata } from './stale-metadata.js';
@@ -68,7 +68,7 @@ export class PlatformaticProducer implements DriverProducer {
       else partitionOf.set(record, partition);
     }
     if (outside.length > 0) {
-      const error = new PartitionOutOfRangeError(topic, [...new Set(outside.map((record) => record.partition ?? -1))].sort((a, b) => a - b), count);
+      const error = new PartitionOutOfRangeError(topic, partitionsOf(outside, (record) => record.partition), count);
       for (const record of outside) refused.set(record, error);
     }
     const pending = records.filter((record) => partitionOf.has(record));
