@@ -2,6 +2,7 @@ import type { Deserializer, Serializer } from '@nestjs/microservices';
 import type { ConsumerConfig, KafkaConfig } from '@nestjs/microservices/external/kafka.interface.js';
 import { KAFKA_DEFAULT_BROKER, KAFKA_DEFAULT_EMIT_BATCH_MAX_MESSAGES, KAFKA_DEFAULT_CLIENT_ID, KAFKA_DEFAULT_GROUP_ID, KAFKA_DEFAULT_REQUEST_TIMEOUT_MS } from '../constants.js';
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
+import { checkOptionNames } from './check-option-names.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from './kafka-options.interface.js';
 
 /** Options after defaults and checks; a new frozen object, the caller's is never touched. */
@@ -64,6 +65,7 @@ export function resolveOptions(input: KafkaTransportOptions | KafkaMicroserviceO
   for (const section of ['client', 'consumer', 'run', 'subscribe', 'producer', 'send', 'parser'] as const) {
     checkType(section, raw[section], 'object', `{ ${section}: { ... } }`);
   }
+  checkOptionNames(raw as Record<string, unknown>);
   checkType('postfixId', raw.postfixId, 'string', `{ postfixId: '-${role}' }`);
   checkType('client.clientId', raw.client?.clientId, 'string', "{ client: { clientId: 'orders' } }");
   checkType('consumer.groupId', raw.consumer?.groupId, 'string', "{ consumer: { groupId: 'orders' } }");
