@@ -1,8 +1,9 @@
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
 
 /**
- * Default `handlerTimeout`: kafkajs's default session timeout. The consumer heartbeats between
- * messages, so a handler that runs longer costs its partitions to a rebalance anyway.
+ * Default `handlerTimeout`. Both drivers heartbeat while a handler runs, so the session never runs
+ * out under it; but in a rebalance the group waits only `consumer.rebalanceTimeout` (60 s by
+ * default) for a member to rejoin, which it does once its record is done: the bound stays below it.
  */
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { Consumer, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ResolvedKafkaOptions } from '../../options/resolve-options.js';
 import type { ConsumerSpec, DriverConsumer } from '../kafka-driver.interface.js';
+import { BusyHeartbeat } from './busy-heartbeat.js';
 import { toConsumedRecord } from './consumed-record.js';
 import { ensureTopics } from './ensure-topics.js';
 import { firstGroupJoin } from './first-group-join.js';
@@ -9,6 +10,9 @@ import { watchConsumerStatus } from './kafkajs-status.js';
 import { RedeliveryRequested } from './redelivery-requested.js';
 import { replyPartitionAssigner } from './reply-partition-assignor.js';
 import { subscribeCreatingMissing } from './subscribe-creating-missing.js';
+
+// kafkajs's default consumer.heartbeatInterval.
+const KAFKAJS_HEARTBEAT_INTERVAL_MS = 3000;
 
 /**
  * A kafkajs consumer driven by the port's per-record outcome. Records come through `eachBatch`,
@@ -22,6 +26,7 @@ export class KafkajsConsumer implements DriverConsumer {
   private readonly autoCommit: boolean;
   // kafkajs's paused() lists every assigned partition: asked after each record only once a pause was asked for.
   private everPaused = false;
+  private readonly busyHeartbeat: BusyHeartbeat;
 
   get forHandlers(): Consumer {
     return this.native;
@@ -36,6 +41,7 @@ export class KafkajsConsumer implements DriverConsumer {
     const assigners = spec.replyPartitions ? { partitionAssigners: [replyPartitionAssigner(spec.replyPartitions)] } : {};
     this.autoCommit = (settings.raw.run as { autoCommit?: boolean } | undefined)?.autoCommit !== false;
     this.native = kafka.consumer({ ...assigners, ...(settings.consumer as Partial<ConsumerConfig>), groupId: spec.groupId });
+    this.busyHeartbeat = new BusyHeartbeat(settings.consumer.heartbeatInterval ?? KAFKAJS_HEARTBEAT_INTERVAL_MS);
     const pause = this.native.pause.bind(this.native);
     this.native.pause = (topics) => {
       this.everPaused = true;
@@ -61,11 +67,13 @@ export class KafkajsConsumer implements DriverConsumer {
     // Offsets are resolved record by record: resolving a whole batch would skip what a stop or a
     // rebalance left unhandled.
     const run = { ...(settings.raw.run as Omit<ConsumerRunConfig, 'eachMessage' | 'eachBatch'>), eachBatchAutoResolve: false };
+    this.busyHeartbeat.start();
     await this.native.run({ ...run, eachBatch: (payload) => this.deliver(payload) });
     await joined;
   }
 
   stop(): Promise<void> {
+    this.busyHeartbeat.stop();
     return this.native.disconnect();
   }
 
@@ -83,7 +91,7 @@ export class KafkajsConsumer implements DriverConsumer {
     const controls = { heartbeat };
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
-      const outcome = await this.spec.onRecord(toConsumedRecord(message, topic, partition), controls);
+      const outcome = await this.busyHeartbeat.around(this.spec.onRecord(toConsumedRecord(message, topic, partition), controls), heartbeat);
       if (outcome === 'redeliver') throw new RedeliveryRequested(topic, partition, message.offset);
       resolveOffset(message.offset);
       await heartbeat();
