@@ -7,7 +7,7 @@ import { ratioChart } from './report/chart.js';
 import type { Row } from './report/row.js';
 import { markdownTable } from './report/table.js';
 import { benchSizes } from './sizes.js';
-import { eventRows, memoryRows, readyTimeRows, requestReplyRows, scaleOutRows, steadyStreamRows } from './suite.js';
+import { closeTimeRows, eventRows, memoryRows, readyTimeRows, requestReplyRows, scaleOutRows, steadyStreamRows } from './suite.js';
 
 /**
  * `npm run bench`: every scenario for this transport, on each driver this Node runs, and its
@@ -20,6 +20,7 @@ const SCENARIOS = {
   events: eventRows,
   'request-reply': requestReplyRows,
   'ready-time': readyTimeRows,
+  'close-time': closeTimeRows,
   memory: memoryRows,
   'scale-out': scaleOutRows,
   'steady-stream': steadyStreamRows,

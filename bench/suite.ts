@@ -2,6 +2,7 @@ import { useDriver, type Driver, type Transports } from './apps.js';
 import { row, type Row } from './report/row.js';
 import { kafkaToolsCeiling } from './scenarios/ceiling.js';
 import type { EventFigures } from './scenarios/event-clock.js';
+import { serverCloseTime, type CloseFigures } from './scenarios/close-time.js';
 import { eventThroughput } from './scenarios/events.js';
 import { timedOutRequests, type MemoryFigures } from './scenarios/memory.js';
 import { clientReadyTime } from './scenarios/ready-time.js';
@@ -152,6 +153,18 @@ export async function readyTimeRows(brokers: string[], sizes: BenchSizes, progre
   return rowsPerDriver(drivers, (driver) => [
     row({ name: 'client ready time: connect() to first answered request', unit: 'ms', lowerIsBetter: true, ours: spread(results.ours(driver)), builtin: spread(results.builtin), goals: [{ ratio: 'vs_builtin', atLeast: 2, text: 'at most half the built-in' }] }),
   ]);
+}
+
+export async function closeTimeRows(brokers: string[], sizes: BenchSizes, progress: Progress, drivers: Driver[]): Promise<Row[]> {
+  progress('server close time');
+  const results = await oursOnEachDriverAndBuiltin(drivers, sizes.runs, (kind) => serverCloseTime(kind, brokers), progress);
+  return rowsPerDriver(drivers, (driver) => {
+    const pair = (pick: (figures: CloseFigures) => number) => ({ ours: spreadOf(results.ours(driver), pick), builtin: spreadOf(results.builtin, pick) });
+    return [
+      row({ name: 'server close time, idle (app.close())', unit: 'ms', lowerIsBetter: true, ...pair((f) => f.idleMs), goals: [{ oursAtMost: 1000, text: 'well under a second' }] }),
+      row({ name: 'server close time, busy with a backlog of events (app.close())', unit: 'ms', lowerIsBetter: true, ...pair((f) => f.busyMs) }),
+    ];
+  });
 }
 
 export async function memoryRows(brokers: string[], sizes: BenchSizes, progress: Progress, drivers: Driver[]): Promise<Row[]> {

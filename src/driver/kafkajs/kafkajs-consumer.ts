@@ -14,6 +14,11 @@ import { subscribeCreatingMissing } from './subscribe-creating-missing.js';
 // kafkajs's default consumer.heartbeatInterval.
 const KAFKAJS_HEARTBEAT_INTERVAL_MS = 3000;
 
+// consumer.maxWaitTimeInMs unless set: Kafka's own clients' fetch.max.wait.ms, where kafkajs waits
+// 5 s. kafkajs's disconnect() sits out the fetch in flight, so an idle server took ~5 s to close;
+// a fetch returns as soon as a record arrives, so only an idle member's fetches come more often.
+const FETCH_MAX_WAIT_MS = 500;
+
 /**
  * A kafkajs consumer driven by the port's per-record outcome. Records come through `eachBatch`,
  * walked here one at a time with what kafkajs's `eachMessage` does around each (resolve its offset
@@ -40,7 +45,7 @@ export class KafkajsConsumer implements DriverConsumer {
   ) {
     const assigners = spec.replyPartitions ? { partitionAssigners: [replyPartitionAssigner(spec.replyPartitions)] } : {};
     this.autoCommit = (settings.raw.run as { autoCommit?: boolean } | undefined)?.autoCommit !== false;
-    this.native = kafka.consumer({ ...assigners, ...(settings.consumer as Partial<ConsumerConfig>), groupId: spec.groupId });
+    this.native = kafka.consumer({ ...assigners, maxWaitTimeInMs: FETCH_MAX_WAIT_MS, ...(settings.consumer as Partial<ConsumerConfig>), groupId: spec.groupId });
     this.busyHeartbeat = new BusyHeartbeat(settings.consumer.heartbeatInterval ?? KAFKAJS_HEARTBEAT_INTERVAL_MS);
     const pause = this.native.pause.bind(this.native);
     this.native.pause = (topics) => {

@@ -104,6 +104,17 @@ describe('npm run bench, smoke sizes', () => {
     expect(memory.at(-1)!.name).toContain('steady request-reply');
   });
 
+  it('measures the close time of an idle and of a busy server against the built-in', () => {
+    const closes = rowsNamed('server close time');
+    expect(closes.map((row) => row.name.split(' (')[0])).toEqual(perDriver(['server close time, idle', 'server close time, busy with a backlog of events']));
+    for (const row of closes) {
+      expect(row.ours.median).toBeGreaterThan(0);
+      expect(row.builtin?.median).toBeGreaterThan(0);
+    }
+    // Not a speed goal but the defect: the idle close sat out the rest of kafkajs's 5 s fetch wait (4 s here).
+    for (const row of closes.filter((r) => r.name.includes('idle'))) expect(row.ours.median).toBeLessThan(2500);
+  });
+
   it('measures scale-out with one and two server instances', () => {
     const scaleOut = rowsNamed('scale-out:');
     expect(scaleOut.map((row) => row.name)).toEqual(perDriver([expect.stringContaining('1 server instance'), expect.stringContaining('2 server instance')]));
