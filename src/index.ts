@@ -12,6 +12,7 @@ export type { ConsumedRecord, RecordMetadata, RecordHeaders } from './codec/kafk
 export { KAFKA_DEFAULT_BROKER, KAFKA_DEFAULT_REQUEST_TIMEOUT_MS } from './constants.js';
 export { KafkaTransportError } from './errors/kafka-transport.error.js';
 export { InvalidOptionError } from './errors/invalid-option.error.js';
+export { BrokerUnavailableError } from './errors/broker-unavailable.error.js';
 export { InvalidMessageError } from './errors/invalid-message.error.js';
 export { ReplyTimeoutError } from './errors/reply-timeout.error.js';
 export { ReplyTopicNotSubscribedError } from './errors/reply-topic-not-subscribed.error.js';

@@ -25,6 +25,7 @@ import { ProduceCoalescer } from '../producer/produce-coalescer.js';
 import { sendAll } from '../producer/send-all.js';
 import type { AssignmentChange, DriverConsumer, DriverProducer, KafkaDriver } from '../driver/kafka-driver.interface.js';
 import { loadDriver } from '../driver/load-driver.js';
+import { awaitReachableBroker } from '../driver/broker-reachability.js';
 import { chooseDriver } from '../driver/driver-choice.js';
 import { ReplyAssignments } from './reply-assignments.js';
 import type { ReplyConvention } from '../codec/reply-convention.js';
@@ -65,6 +66,8 @@ export class ClientKafka extends ClientProxy {
   private _consumer?: DriverConsumer;
   private _producer?: DriverProducer;
   private initialized?: Promise<void>;
+  // Aborted by close(): a start-up still waiting for a broker ends with it.
+  private startUp?: AbortController;
   // Connected and joined: emit() may skip connect().
   private ready = false;
 
@@ -120,6 +123,7 @@ export class ClientKafka extends ClientProxy {
 
   /** Fails every waiting request at once (ClientClosedError), then disconnects. */
   async close(): Promise<void> {
+    this.startUp?.abort(new ClientClosedError());
     this.router.failWhere(() => true, () => new ClientClosedError());
     const { _consumer: consumer, _producer: producer } = this;
     this._consumer = undefined;
@@ -253,6 +257,9 @@ export class ClientKafka extends ClientProxy {
   private async initialize(reportTls: (error: TlsFailedError) => void): Promise<void> {
     const { settings } = this;
     this.joinedAt ||= Date.now();
+    const startUp = new AbortController();
+    this.startUp = startUp;
+    await awaitReachableBroker(settings, this.logger, startUp.signal);
     const driver = await loadDriver(settings, this.logger, reportTls);
     this.driver = driver;
     // Set at once so that close() after a failed start disconnects it too.

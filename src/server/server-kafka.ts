@@ -15,6 +15,7 @@ import { ProduceCoalescer } from '../producer/produce-coalescer.js';
 import { sendAll } from '../producer/send-all.js';
 import type { DeliveryControls, DriverConsumer, DriverProducer, KafkaDriver, RecordOutcome } from '../driver/kafka-driver.interface.js';
 import { loadDriver } from '../driver/load-driver.js';
+import { awaitReachableBroker } from '../driver/broker-reachability.js';
 import { chooseDriver } from '../driver/driver-choice.js';
 import { KafkaStatus } from '../kafka-status.enum.js';
 import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options/kafka-options.interface.js';
@@ -24,7 +25,7 @@ import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-op
 import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
 import { EventDispatcher } from './event-dispatcher.js';
 import { DEFAULT_EVENT_RETRY, resolveEventRetry } from './event-retry-policy.js';
-import { ShutdownSignal } from './shutdown-signal.js';
+import { ServerClosingError, ShutdownSignal } from './shutdown-signal.js';
 import { DEFAULT_HANDLER_TIMEOUT_MS, HandlerTimeouts, resolveHandlerTimeout } from './handler-timeout.js';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error.js';
 
@@ -50,6 +51,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   private readonly running = new Set<Subscription>();
   private readonly replying = new Set<Promise<void>>();
   private closing = new ShutdownSignal();
+  private startUp?: AbortController;
   private readonly events: EventDispatcher;
   // Replies to concurrent requests leave in shared produce requests, one lane per reply topic.
   private readonly replies: ProduceCoalescer;
@@ -127,6 +129,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
    * never ends cannot keep the server from closing.
    */
   async close(): Promise<void> {
+    this.startUp?.abort(new ServerClosingError());
     this.closing.trigger();
     for (const subscription of [...this.running]) subscription.unsubscribe();
     // Fetching stops first: a message fetched while closing would only be refused (and redelivered).
@@ -156,6 +159,8 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   private async start(reportTls: (error: TlsFailedError) => void): Promise<void> {
     const { settings } = this;
     this.closing = new ShutdownSignal();
+    this.startUp = new AbortController();
+    await awaitReachableBroker(settings, this.logger, this.startUp.signal);
     const driver = await loadDriver(settings, this.logger, reportTls);
     this.driver = driver;
     this.producer = driver.producer(this._status$);

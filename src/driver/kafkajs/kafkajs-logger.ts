@@ -48,9 +48,11 @@ export function kafkaLogCreator(logger: Logger): logCreator {
   return () =>
     (entry: LogEntry) => {
       const { namespace, log } = entry;
-      const { message, ...others } = log;
-      const extra = Object.keys(others).length > 0 ? ` ${JSON.stringify(others)}` : '';
       const level = driverLogLevel(entry);
+      // A stack tells nothing about a failure kafkajs recovers from (a refused connection, a retry).
+      const { message, stack, ...others } = log as typeof log & { stack?: unknown };
+      if (level === logLevel.ERROR && stack !== undefined) Object.assign(others, { stack });
+      const extra = Object.keys(others).length > 0 ? ` ${JSON.stringify(others)}` : '';
       const line = `${LABELS[level]} [${namespace}] ${message}${extra}`;
       switch (level) {
         case logLevel.ERROR:
