@@ -36,7 +36,9 @@ describe('close() while a request keeps asking to be redelivered', () => {
     const closing = Date.now();
     await server.close();
     const pauses = calls.slice(1).map((at, i) => at - calls[i]);
-    // The pause now under way is longer than the last one was; close() must not sit it out.
-    expect(Date.now() - closing).toBeLessThan(pauses[pauses.length - 1]);
+    // The pause now under way is longer than the last one was; close() must not sit it out. On kafkajs
+    // (500 ms fetch waits) the pauses stay a few hundred ms, as short as a busy close itself: there the
+    // bound is the idle close's, a second.
+    expect(Date.now() - closing).toBeLessThan(Math.max(pauses[pauses.length - 1], 1000));
   }, 120_000);
 });
