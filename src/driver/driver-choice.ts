@@ -9,7 +9,7 @@ const DRIVERS: DriverName[] = ['kafkajs', 'platformatic'];
 export const DRIVER_PACKAGES: Record<DriverName, string> = { kafkajs: 'kafkajs', platformatic: '@platformatic/kafka' };
 
 // @platformatic/kafka 2.x calls Promise.withResolvers and other APIs of these releases.
-function nodeRunsPlatformatic(version = process.versions.node): boolean {
+export function nodeRunsPlatformatic(version = process.versions.node): boolean {
   const [major, minor] = version.split('.').map(Number);
   return (major === 22 && minor >= 22) || (major === 24 && minor >= 6) || major === 23 || major >= 25;
 }

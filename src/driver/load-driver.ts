@@ -4,13 +4,7 @@ import type { TlsFailedError } from '../errors/tls-failed.error.js';
 import type { ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { chooseDriver, DRIVER_PACKAGES } from './driver-choice.js';
 import type { KafkaDriver } from './kafka-driver.interface.js';
-
-/** True when `error` says that `packageName` itself (not something inside it) could not be found. */
-function isMissing(error: unknown, packageName: string): boolean {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
-  return new RegExp(`['"]${packageName.replace(/[/.]/g, '\\$&')}['"/]`).test(message ?? '');
-}
+import { isPackageMissing } from './package-missing.js';
 
 /**
  * The driver, loaded at first use as Nest loads kafkajs: a user of one driver needs no other
@@ -27,7 +21,7 @@ export async function loadDriver(settings: ResolvedKafkaOptions, logger: Logger,
     const { KafkajsDriver } = await import('./kafkajs/kafkajs-driver.js');
     return new KafkajsDriver(settings, logger, reportTls);
   } catch (error) {
-    if (isMissing(error, DRIVER_PACKAGES[driver])) throw new DriverMissingError(DRIVER_PACKAGES[driver], error);
+    if (isPackageMissing(error, DRIVER_PACKAGES[driver])) throw new DriverMissingError(DRIVER_PACKAGES[driver], error);
     throw error;
   }
 }

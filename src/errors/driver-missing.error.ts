@@ -5,7 +5,8 @@ export class DriverMissingError extends KafkaTransportError {
   constructor(
     readonly packageName: string,
     cause: unknown,
+    message = `the Kafka driver needs the "${packageName}" package, which is not installed. Run: npm install ${packageName}`,
   ) {
-    super('KAFKA_DRIVER_MISSING', `the Kafka driver needs the "${packageName}" package, which is not installed. Run: npm install ${packageName}`, false, { cause });
+    super('KAFKA_DRIVER_MISSING', message, false, { cause });
   }
 }

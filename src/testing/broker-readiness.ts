@@ -1,4 +1,4 @@
-import { clusterProbe } from '../driver/kafkajs/cluster-probe.js';
+import { installedClusterProbe } from './installed-cluster-probe.js';
 import { waitFor } from './wait-for.js';
 
 export interface ReadinessOptions {
@@ -13,7 +13,7 @@ export interface ReadinessOptions {
 
 /** Resolves once a metadata request succeeds and names every expected broker. */
 export async function waitForBrokers(brokers: string[], options: ReadinessOptions): Promise<void> {
-  const probe = clusterProbe(brokers);
+  const probe = await installedClusterProbe(brokers);
   await waitFor(
     async () => {
       const abort = options.abortIf?.();

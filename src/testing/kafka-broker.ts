@@ -3,6 +3,7 @@ import { KAFKA_TEST_VERSION } from '../constants.js';
 import { BrokerUnavailableError } from '../errors/broker-unavailable.error.js';
 import { dockerEngineAnswers, startDockerKafka } from './docker-kafka.js';
 import { useExternalKafka } from './external-kafka.js';
+import { assertProbeInstalled } from './installed-cluster-probe.js';
 import type { KafkaSource, KafkaTestCluster, StartKafkaOptions } from './kafka-test-cluster.interface.js';
 import { startMavenKafka } from './maven-kafka.js';
 
@@ -41,6 +42,8 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   if (options.security && env.KAFKA_BROKERS !== undefined) {
     throw new BrokerUnavailableError('startKafka({ security }) secures a broker the test kit starts itself; it cannot secure the cluster KAFKA_BROKERS names. Pass env: {} to start one');
   }
+  // Before any broker starts: without a library to ask it with, none could be told ready.
+  await assertProbeInstalled();
   if (env.KAFKA_BROKERS !== undefined) {
     // A named cluster is a deliberate choice: its failure is reported, not papered over with another broker.
     return useExternalKafka(env.KAFKA_BROKERS, startTimeoutMs);

@@ -1,16 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
+import type { ClusterProbe } from '../cluster-probe.interface.js';
 
-/** What one look at a cluster showed; a failed look throws. */
-export interface ClusterLook {
-  brokers: number;
-  hasController: boolean;
-}
-
-/**
- * A quiet, single-try client for asking whether a cluster is up: no retries and no logs, since the
- * caller polls and a broker still starting is not an error.
- */
-export function clusterProbe(brokers: string[]): { look(options?: { warmGroupCoordinator?: boolean }): Promise<ClusterLook> } {
+/** The cluster probe on kafkajs: one client, a fresh admin connection for each look. */
+export function clusterProbe(brokers: string[]): ClusterProbe {
   const kafka = new Kafka({
     brokers,
     clientId: 'nestjs-kafka-transport-readiness',
