@@ -1,18 +1,14 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { dependenciesPom, ensureMavenJars } from './maven-jars.js';
+import { defaultCacheDir } from './user-cache-dir.js';
 
 export interface KafkaDistributionOptions {
   /** Apache Kafka release to resolve from Maven Central. */
   version: string;
-  /** Folder that keeps resolved jars between runs (git-ignored). */
+  /** Folder that keeps resolved jars between runs (default: see defaultCacheDir). */
   cacheDir?: string;
   /** Where progress lines go; silent by default. */
   log?: (line: string) => void;
-}
-
-/** `KAFKA_CACHE_DIR`, else `.kafka-cache` under the working directory. */
-export function defaultCacheDir(): string {
-  return resolve(process.env.KAFKA_CACHE_DIR ?? join(process.cwd(), '.kafka-cache'));
 }
 
 /**

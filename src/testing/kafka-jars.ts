@@ -4,7 +4,7 @@ import { ensureKafkaJars } from './kafka-distribution.js';
 export interface KafkaJarsOptions {
   /** Apache Kafka release (default: the one the test kit starts). */
   version?: string;
-  /** Folder for the resolved jars (default `KAFKA_CACHE_DIR` or `./.kafka-cache`). */
+  /** Folder for the resolved jars (default `KAFKA_CACHE_DIR`, else the user's cache folder: `~/.cache/nestjs-kafka-transport` on Linux). */
   cacheDir?: string;
   log?: (line: string) => void;
 }

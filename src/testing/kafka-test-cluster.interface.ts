@@ -37,7 +37,7 @@ export interface StartKafkaOptions {
   nodes?: number;
   /** Apache Kafka release for the Maven and Docker paths (default: the tested one). */
   version?: string;
-  /** Folder for the resolved Kafka jars (default `KAFKA_CACHE_DIR` or `./.kafka-cache`). */
+  /** Folder for the resolved Kafka jars (default `KAFKA_CACHE_DIR`, else the user's cache folder: `~/.cache/nestjs-kafka-transport` on Linux). */
   cacheDir?: string;
   /** Maximum heap of each broker JVM in MiB (default 512). */
   heapMb?: number;

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BrokerUnavailableError } from '../../src/errors/broker-unavailable.error.js';
-import { defaultCacheDir } from '../../src/testing/kafka-distribution.js';
+import { defaultCacheDir } from '../../src/testing/user-cache-dir.js';
 import { checkJava } from '../../src/testing/maven-kafka.js';
 import { ensureMavenJars } from '../../src/testing/maven-jars.js';
 
