@@ -3,17 +3,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokerUnavailableError } from '../errors/broker-unavailable.error.js';
 import type { ResolvedKafkaOptions } from '../options/resolve-options.js';
-
-// kafkajs's defaults for client.retry and client.connectionTimeout, which bound this wait as they bound kafkajs's own.
-const RETRY_DEFAULTS = { retries: 5, initialRetryTime: 300, maxRetryTime: 30_000, multiplier: 2 };
-const CONNECTION_TIMEOUT_MS = 1000;
-
-interface RetrySettings {
-  retries: number;
-  initialRetryTime: number;
-  maxRetryTime: number;
-  multiplier: number;
-}
+import { KAFKAJS_CONNECTION_TIMEOUT_MS, retryDelayMs, retryWithDefaults, type RetrySettings } from './kafkajs-defaults.js';
 
 /** Opens and closes one TCP connection; rejects with the socket's error or a timeout. */
 function touch(address: string, timeoutMs: number): Promise<void> {
@@ -50,8 +40,8 @@ export async function awaitReachableBroker(settings: ResolvedKafkaOptions, logge
   const client = settings.client as { socketFactory?: unknown; connectionTimeout?: number; retry?: Partial<RetrySettings> };
   if (!Array.isArray(settings.brokers) || client.socketFactory !== undefined) return;
   const addresses = settings.brokers;
-  const retry = { ...RETRY_DEFAULTS, ...client.retry };
-  const timeoutMs = client.connectionTimeout ?? CONNECTION_TIMEOUT_MS;
+  const retry = retryWithDefaults(client.retry);
+  const timeoutMs = client.connectionTimeout ?? KAFKAJS_CONNECTION_TIMEOUT_MS;
   const started = Date.now();
   for (let attempt = 1; ; attempt += 1) {
     const failures = await anyReachable(addresses, timeoutMs);
@@ -64,7 +54,7 @@ export async function awaitReachableBroker(settings: ResolvedKafkaOptions, logge
           `(retries: ${retry.retries}, initialRetryTime: ${retry.initialRetryTime} ms, maxRetryTime: ${retry.maxRetryTime} ms) and client.connectionTimeout (${timeoutMs} ms)`,
       );
     }
-    const waitMs = Math.min(retry.maxRetryTime, retry.initialRetryTime * retry.multiplier ** (attempt - 1));
+    const waitMs = retryDelayMs(retry, attempt);
     logger.warn(`no Kafka broker of client.brokers reachable (${failures.join('; ')}); trying again in ${waitMs} ms (attempt ${attempt + 1} of ${retry.retries + 1})`);
     // Rejects with the signal's reason when close() is called meanwhile: nothing is logged after it.
     await sleep(waitMs, undefined, { signal }).catch(() => {

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { Consumer, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ResolvedKafkaOptions } from '../../options/resolve-options.js';
 import type { ConsumerSpec, DriverConsumer } from '../kafka-driver.interface.js';
+import { KAFKAJS_CONSUMER_DEFAULTS } from '../kafkajs-defaults.js';
 import { BusyHeartbeat } from './busy-heartbeat.js';
 import { toConsumedRecord } from './consumed-record.js';
 import { ensureTopics } from './ensure-topics.js';
@@ -10,9 +11,6 @@ import { watchConsumerStatus } from './kafkajs-status.js';
 import { RedeliveryRequested } from './redelivery-requested.js';
 import { replyPartitionAssigner } from './reply-partition-assignor.js';
 import { subscribeCreatingMissing } from './subscribe-creating-missing.js';
-
-// kafkajs's default consumer.heartbeatInterval.
-const KAFKAJS_HEARTBEAT_INTERVAL_MS = 3000;
 
 // consumer.maxWaitTimeInMs unless set: Kafka's own clients' fetch.max.wait.ms, where kafkajs waits
 // 5 s. kafkajs's disconnect() sits out the fetch in flight, so an idle server took ~5 s to close;
@@ -46,7 +44,7 @@ export class KafkajsConsumer implements DriverConsumer {
     const assigners = spec.replyPartitions ? { partitionAssigners: [replyPartitionAssigner(spec.replyPartitions)] } : {};
     this.autoCommit = (settings.raw.run as { autoCommit?: boolean } | undefined)?.autoCommit !== false;
     this.native = kafka.consumer({ ...assigners, maxWaitTimeInMs: FETCH_MAX_WAIT_MS, ...(settings.consumer as Partial<ConsumerConfig>), groupId: spec.groupId });
-    this.busyHeartbeat = new BusyHeartbeat(settings.consumer.heartbeatInterval ?? KAFKAJS_HEARTBEAT_INTERVAL_MS);
+    this.busyHeartbeat = new BusyHeartbeat(settings.consumer.heartbeatInterval ?? KAFKAJS_CONSUMER_DEFAULTS.heartbeatInterval);
     const pause = this.native.pause.bind(this.native);
     this.native.pause = (topics) => {
       this.everPaused = true;

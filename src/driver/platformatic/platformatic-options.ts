@@ -1,8 +1,6 @@
 import { InvalidOptionError } from '../../errors/invalid-option.error.js';
 import type { ResolvedKafkaOptions } from '../../options/resolve-options.js';
-
-// kafkajs's defaults, applied here so that the same options mean the same on either driver.
-const KAFKAJS_DEFAULTS = { sessionTimeout: 30_000, rebalanceTimeout: 60_000, heartbeatInterval: 3_000, maxWaitTime: 5_000, retries: 5, initialRetryTime: 300, maxRetryTime: 30_000, factor: 0.2, multiplier: 2 };
+import { KAFKAJS_CONSUMER_DEFAULTS, retryDelayMs, retryWithDefaults, type RetrySettings } from '../kafkajs-defaults.js';
 
 // kafkajs's CompressionTypes enum, by value.
 const COMPRESSION = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -49,11 +47,8 @@ function onlyKnown(name: string, section: Section, known: string[]): void {
 /** kafkajs's retry backoff (initial time, factor, multiplier, cap), as platformatic's delay callback. */
 function retrySettings(option: string, retry: Section): Pick<PlatformaticBase, 'retries' | 'retryDelay'> {
   onlyKnown(option, retry, ['retries', 'initialRetryTime', 'maxRetryTime', 'factor', 'multiplier']);
-  const settings = { ...KAFKAJS_DEFAULTS, ...(retry as Partial<typeof KAFKAJS_DEFAULTS> | undefined) };
-  return {
-    retries: settings.retries,
-    retryDelay: (_client, _operation, attempt) => Math.min(settings.maxRetryTime, settings.initialRetryTime * settings.multiplier ** Math.max(0, attempt - 1)),
-  };
+  const settings = retryWithDefaults(retry as Partial<RetrySettings> | undefined);
+  return { retries: settings.retries, retryDelay: (_client, _operation, attempt) => retryDelayMs(settings, attempt) };
 }
 
 function saslSettings(sasl: Section): PlatformaticBase['sasl'] {
@@ -77,7 +72,7 @@ const BROKER_GROUP_TIMINGS = { sessionTimeout: 'group.consumer.session.timeout.m
 
 /** Session, rebalance and heartbeat times of the chosen group protocol, kafkajs's defaults where unset. */
 function groupTimings(groupProtocol: 'classic' | 'consumer', consumer: Record<string, unknown>): Record<string, unknown> {
-  const rebalanceTimeout = consumer.rebalanceTimeout ?? KAFKAJS_DEFAULTS.rebalanceTimeout;
+  const rebalanceTimeout = consumer.rebalanceTimeout ?? KAFKAJS_CONSUMER_DEFAULTS.rebalanceTimeout;
   if (groupProtocol === 'consumer') {
     for (const [option, brokerSetting] of Object.entries(BROKER_GROUP_TIMINGS)) {
       if (consumer[option] !== undefined) {
@@ -87,9 +82,9 @@ function groupTimings(groupProtocol: 'classic' | 'consumer', consumer: Record<st
     return { groupProtocol, rebalanceTimeout };
   }
   return {
-    sessionTimeout: consumer.sessionTimeout ?? KAFKAJS_DEFAULTS.sessionTimeout,
+    sessionTimeout: consumer.sessionTimeout ?? KAFKAJS_CONSUMER_DEFAULTS.sessionTimeout,
     rebalanceTimeout,
-    heartbeatInterval: consumer.heartbeatInterval ?? KAFKAJS_DEFAULTS.heartbeatInterval,
+    heartbeatInterval: consumer.heartbeatInterval ?? KAFKAJS_CONSUMER_DEFAULTS.heartbeatInterval,
   };
 }
 
@@ -120,7 +115,7 @@ export function platformaticSettings(settings: ResolvedKafkaOptions): Platformat
   const groupProtocol = raw.groupProtocol ?? 'classic';
   const consumerOptions: Record<string, unknown> = {
     ...groupTimings(groupProtocol, consumer),
-    maxWaitTime: consumer.maxWaitTimeInMs ?? KAFKAJS_DEFAULTS.maxWaitTime,
+    maxWaitTime: consumer.maxWaitTimeInMs ?? KAFKAJS_CONSUMER_DEFAULTS.maxWaitTimeInMs,
     // Both read committed records only unless told otherwise.
     isolationLevel: consumer.readUncommitted === true ? 0 : 1,
     ...(consumer.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: consumer.maxBytesPerPartition } : {}),
