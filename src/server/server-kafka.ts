@@ -23,6 +23,7 @@ import { StartUpGuard } from '../options/start-up-guard.js';
 import type { TlsFailedError } from '../errors/tls-failed.error.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
 import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
+import { runWithProcessingHooks, type ProcessingHooks } from './processing-hooks.js';
 import { EventDispatcher } from './event-dispatcher.js';
 import { DEFAULT_EVENT_RETRY, resolveEventRetry } from './event-retry-policy.js';
 import { ServerClosingError, ShutdownSignal } from './shutdown-signal.js';
@@ -56,6 +57,8 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   // Replies to concurrent requests leave in shared produce requests, one lane per reply topic.
   private readonly replies: ProduceCoalescer;
   private readonly timeouts: HandlerTimeouts;
+  // Set once a hook is: without one, a message pays nothing for them.
+  private processingHooks?: ProcessingHooks;
 
   constructor(options?: KafkaTransportOptions | KafkaMicroserviceOptions) {
     super();
@@ -73,6 +76,26 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       closing: () => this.closing,
     });
     this.replies = new ProduceCoalescer((topic, messages) => this.connectedProducer().send(topic, messages), this.settings.emitBatchMaxMessages);
+  }
+
+  override setOnProcessingStartHook(hook: Parameters<Server['setOnProcessingStartHook']>[0]): void {
+    super.setOnProcessingStartHook(hook);
+    this.watchProcessingHooks();
+  }
+
+  override setOnProcessingEndHook(hook: Parameters<Server['setOnProcessingEndHook']>[0]): void {
+    super.setOnProcessingEndHook(hook);
+    this.watchProcessingHooks();
+  }
+
+  private watchProcessingHooks(): void {
+    this.processingHooks ??= {
+      transportId: this.transportId,
+      // Read at each message, so a hook set later is the one that runs.
+      start: (transportId, context, done) => this.onProcessingStartHook(transportId, context, done),
+      end: (transportId, context) => this.onProcessingEndHook?.(transportId, context),
+      onEndHookError: (error) => this.logger.error(`the processing end hook failed: ${(error as Error)?.message ?? String(error)}`),
+    };
   }
 
   /** Keeps RegExp patterns as RegExps (kafkajs subscribes to them), on Nest 11 as on Nest 12. */
@@ -207,7 +230,9 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
         this.logger.error(`There is no matching event handler defined in the remote service. Event pattern: ${request.pattern}`);
         return;
       }
-      return this.events.dispatch({ request, handler, context, raw: record, topic, partition, heartbeat });
+      const delivery = { request, handler, context, raw: record, topic, partition, heartbeat };
+      if (!this.processingHooks) return this.events.dispatch(delivery);
+      return runWithProcessingHooks(this.processingHooks, context, (end) => this.events.dispatch(delivery).finally(end));
     }
     const replyPartition = this.requestedReplyPartition(record, replyTopic);
     const reply = (packet: ReplyPacket) => this.sendReply(packet, replyTopic, replyPartition, correlationId);
@@ -215,6 +240,23 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       await reply({ err: NO_MESSAGE_HANDLER });
       return;
     }
+    if (!this.processingHooks) return this.answer(handler, request, context, record, reply, replyTopic, correlationId);
+    return runWithProcessingHooks(this.processingHooks, context, (end) => this.answer(handler, request, context, record, reply, replyTopic, correlationId, end));
+  }
+
+  /** Runs a request's handler and publishes its reply stream; resolves once the request is handled. */
+  private async answer(
+    handler: Handler,
+    request: IncomingKafkaRequest,
+    context: KafkaContext,
+    record: ConsumedRecord,
+    reply: (packet: ReplyPacket) => Promise<void>,
+    replyTopic: string,
+    correlationId: Buffer,
+    // The processing end hook: run when the last reply was produced, as Nest runs it when the reply stream ends.
+    end?: () => void,
+  ): Promise<void> {
+    const { topic, partition } = record;
     const response$ = this.transformToObservable(handler(request.data, context)) as Observable<unknown>;
     const { handled, sent, abort } = publishReplyStream(
       response$,
@@ -232,6 +274,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     void sent.finally(() => {
       if (deadline) deadlines!.settle(deadline);
       this.replying.delete(sent);
+      end?.();
     });
     await this.closing.race(handled);
   }
