@@ -72,6 +72,14 @@ export interface KafkaTransportOptions {
    * consumer subscribe to a topic they are still auto-creating, so the transport creates them first.
    */
   createTopics?: boolean;
+  /**
+   * Server: one consumer per topic of the handlers, each in its own group `{groupId}-{topic}`
+   * (`groupId` with its `-server` postfix), so that a slow handler on one topic never holds up
+   * another: the meaning of Nest's `topicConsumers` (nestjs/nest#16555). New groups start from
+   * scratch (`subscribe.fromBeginning` decides where); `context.getConsumer()` is the consumer of
+   * the handler's topic. Default false: one consumer, one group, as on the built-in transport.
+   */
+  topicConsumers?: boolean;
 }
 
 /** The whole `{ transport, options }` object users pass to `Transport.KAFKA`, also accepted as is. */

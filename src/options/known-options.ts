@@ -8,6 +8,8 @@ const RETRY = ['retries', 'initialRetryTime', 'maxRetryTime', 'factor', 'multipl
 export const TOP_LEVEL_OPTIONS = [
   // Nest's
   'postfixId', 'client', 'consumer', 'run', 'subscribe', 'producer', 'send', 'serializer', 'deserializer', 'parser', 'producerOnlyMode',
+  // Nest's, proposed (nestjs/nest#16555)
+  'topicConsumers',
   // this transport's
   'eventRetry', 'handlerTimeout', 'driver', 'groupProtocol', 'replyConvention', 'requestTimeout', 'emitBatchMaxMessages', 'createTopics',
 ] as const;

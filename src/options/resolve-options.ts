@@ -19,6 +19,7 @@ export interface ResolvedKafkaOptions {
   readonly producerOnlyMode: boolean;
   readonly requestTimeoutMs: number;
   readonly createTopics: boolean;
+  readonly topicConsumers: boolean;
   readonly emitBatchMaxMessages: number;
 }
 
@@ -72,6 +73,7 @@ export function resolveOptions(input: KafkaTransportOptions | KafkaMicroserviceO
   checkType('parser.keepBinary', raw.parser?.keepBinary, 'boolean', '{ parser: { keepBinary: true } }');
   checkType('producerOnlyMode', raw.producerOnlyMode, 'boolean', '{ producerOnlyMode: true }');
   checkType('createTopics', raw.createTopics, 'boolean', '{ createTopics: false }');
+  checkType('topicConsumers', raw.topicConsumers, 'boolean', '{ topicConsumers: true }');
   checkMethod('serializer', raw.serializer, 'serialize');
   checkMethod('deserializer', raw.deserializer, 'deserialize');
   const run = raw.run as Record<string, unknown> | undefined;
@@ -108,6 +110,7 @@ export function resolveOptions(input: KafkaTransportOptions | KafkaMicroserviceO
     producerOnlyMode: raw.producerOnlyMode ?? false,
     requestTimeoutMs: timeout,
     createTopics: raw.createTopics ?? true,
+    topicConsumers: raw.topicConsumers ?? false,
     emitBatchMaxMessages,
   });
 }

@@ -27,7 +27,8 @@ export interface EventDelivery {
 
 export interface EventDispatcherDeps {
   logger: Logger;
-  groupId: string;
+  /** The group that read `topic`: named in its dead letters. */
+  groupIdOf(topic: string): string;
   policy: EventRetryPolicy;
   /** Resolves once the broker stored every message; used for dead letters. */
   send(topic: string, messages: OutgoingKafkaMessage[]): Promise<unknown>;
@@ -89,7 +90,7 @@ export class EventDispatcher {
       return;
     }
     const deadLetterTopic = `${delivery.topic}${policy.deadLetterSuffix}`;
-    const message = deadLetterMessage(delivery.raw, { topic: delivery.topic, partition: delivery.partition, groupId: this.deps.groupId, error, attempts: policy.attempts });
+    const message = deadLetterMessage(delivery.raw, { topic: delivery.topic, partition: delivery.partition, groupId: this.deps.groupIdOf(delivery.topic), error, attempts: policy.attempts });
     await this.deps.send(deadLetterTopic, [message]);
     this.deps.logger.error(`event ${where} moved to ${deadLetterTopic} after ${policy.attempts} failed tries: ${describeError(error)}`);
   }

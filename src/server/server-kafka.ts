@@ -25,6 +25,7 @@ import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-op
 import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
 import { runWithProcessingHooks, type ProcessingHooks } from './processing-hooks.js';
 import { EventDispatcher } from './event-dispatcher.js';
+import { planConsumers, topicGroupId } from './consumer-plan.js';
 import { DEFAULT_EVENT_RETRY, resolveEventRetry } from './event-retry-policy.js';
 import { ServerClosingError, ShutdownSignal } from './shutdown-signal.js';
 import { DEFAULT_HANDLER_TIMEOUT_MS, HandlerTimeouts, resolveHandlerTimeout } from './handler-timeout.js';
@@ -47,7 +48,9 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   private readonly replySerializer: { serialize(value: unknown): OutgoingKafkaMessage | Promise<OutgoingKafkaMessage> };
   private readonly requestDeserializer: { deserialize(message: ParsedKafkaMessage, options: { channel: string }): IncomingKafkaRequest | Promise<IncomingKafkaRequest> };
   private driver?: KafkaDriver;
-  private consumer?: DriverConsumer;
+  // One, or with topicConsumers one per topic; a topic's own is found in consumerOfTopic.
+  private consumers: DriverConsumer[] = [];
+  private consumerOfTopic = new Map<string, DriverConsumer>();
   private producer?: DriverProducer;
   private readonly running = new Set<Subscription>();
   private readonly replying = new Set<Promise<void>>();
@@ -69,7 +72,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     this.timeouts = new HandlerTimeouts(resolveHandlerTimeout(this.settings.raw.handlerTimeout, DEFAULT_HANDLER_TIMEOUT_MS, 'handlerTimeout'));
     this.events = new EventDispatcher({
       logger: this.logger,
-      groupId: this.settings.groupId,
+      groupIdOf: (topic) => (this.settings.topicConsumers ? topicGroupId(this.settings.groupId, topic) : this.settings.groupId),
       policy: resolveEventRetry(DEFAULT_EVENT_RETRY, this.settings.raw.eventRetry, 'eventRetry'),
       send: (topic, messages) => sendAll(this.connectedProducer(), topic, messages),
       timeouts: this.timeouts,
@@ -156,9 +159,10 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     this.closing.trigger();
     for (const subscription of [...this.running]) subscription.unsubscribe();
     // Fetching stops first: a message fetched while closing would only be refused (and redelivered).
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    await consumer?.stop();
+    const consumers = this.consumers;
+    this.consumers = [];
+    this.consumerOfTopic = new Map();
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
     // Replies already on their way are produced before the producer goes.
     await Promise.race([Promise.allSettled([...this.replying]), new Promise((grace) => setTimeout(grace, REPLY_DRAIN_MS).unref())]);
     const producer = this.producer;
@@ -169,10 +173,10 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     await driver?.close();
   }
 
-  /** `[kafka, consumer, producer]`, as Nest's server returns them. */
+  /** `[kafka, consumer, producer]`, as Nest's server returns them; with topicConsumers, the first topic's consumer. */
   unwrap<T>(): T {
     if (!this.driver) throw new NotConnectedError('The Kafka server', 'listen() (app.listen() / startAllMicroservices())');
-    return [this.driver.native, this.consumer?.native, this.producer?.native] as T;
+    return [this.driver.native, this.consumers[0]?.native, this.producer?.native] as T;
   }
 
   on(): never {
@@ -189,31 +193,35 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     this.producer = driver.producer(this._status$);
 
     const handlers = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>)];
-    const topics = handlers.map(([topic]) => topic);
     // Bad handler extras fail listen(), not the first message: timeouts here, eventRetry just below.
     for (const [topic, handler] of handlers) this.timeouts.of(handler, String(topic));
     // Resolving each event handler's dead-letter topic also checks its eventRetry extras, at start-up.
-    const deadLetterTopics = handlers.flatMap(([topic, handler]) => (typeof topic === 'string' && handler.isEventHandler ? [this.events.deadLetterTopic(topic, handler)] : []));
-    const named = topics.filter((topic): topic is string => typeof topic === 'string');
-    this.consumer = driver.consumer({
-      groupId: settings.groupId,
-      topics,
-      topicsToCreate: [...named, ...deadLetterTopics.filter((topic): topic is string => topic !== undefined)],
-      createTopics: settings.createTopics,
-      onRecord: (record, controls) => this.handleMessage(record, controls),
-      status: this._status$,
-    });
+    const planned = handlers.map(([pattern, handler]) => ({
+      pattern,
+      deadLetterTopic: typeof pattern === 'string' && handler.isEventHandler ? this.events.deadLetterTopic(pattern, handler) : undefined,
+    }));
+    const plans = planConsumers(settings.groupId, planned, settings.topicConsumers);
+    for (const plan of plans) {
+      const consumer = driver.consumer({
+        ...plan,
+        createTopics: settings.createTopics,
+        onRecord: (record, controls) => this.handleMessage(record, controls),
+        status: this._status$,
+      });
+      this.consumers.push(consumer);
+      if (plans.length > 1) this.consumerOfTopic.set(plan.topics[0] as string, consumer);
+    }
     await this.producer.connect();
-    // listen() resolves once the group has given this server its partitions, not before.
-    await this.consumer.start();
+    // listen() resolves once the group (each group) has given this server its partitions, not before.
+    await Promise.all(this.consumers.map((consumer) => consumer.start()));
   }
 
   private async handleMessage(record: ConsumedRecord, { heartbeat }: DeliveryControls): Promise<RecordOutcome | void> {
-    const consumer = this.consumer;
+    const { topic, partition } = record;
+    const consumer = this.consumerOfTopic.get(topic) ?? this.consumers[0];
     const producer = this.producer;
     // Closing: a commit now would be for a message nobody handled.
     if (!consumer || !producer) return 'redeliver';
-    const { topic, partition } = record;
     const parsed = parseIncomingMessage(record, this.settings.keepBinary);
     // Read from the record's own bytes: the reply carries them back unchanged, whoever the caller is.
     const correlationId = correlationIdBytes(record.headers[KafkaHeaders.CORRELATION_ID]);

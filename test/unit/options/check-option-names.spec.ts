@@ -56,6 +56,7 @@ describe('option names', () => {
       requestTimeout: 1,
       emitBatchMaxMessages: 1,
       createTopics: true,
+      topicConsumers: false,
     };
     expect(() => resolveOptions(everything as never, 'server')).not.toThrow();
   });

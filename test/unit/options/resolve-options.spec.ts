@@ -32,6 +32,7 @@ describe('resolveOptions', () => {
     [{ requestTimeout: -1 }, 'requestTimeout', 'positive number of milliseconds'],
     [{ serializer: {} }, 'serializer', 'serialize() method'],
     [{ parser: { keepBinary: 'yes' } }, 'parser.keepBinary', 'expected a boolean'],
+    [{ topicConsumers: 'yes' }, 'topicConsumers', '{ topicConsumers: true }'],
   ])('rejects %j naming the option and the fix', (input, option, fragment) => {
     expect.assertions(3);
     try {
