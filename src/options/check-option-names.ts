@@ -4,7 +4,8 @@ import { nearestName } from './nearest-name.js';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function checkKeys(path: string, value: Record<string, unknown>, known: readonly string[]): void {
+/** Fails for the first key of `value` not in `known`, naming it as `path.key` with the nearest known name. */
+export function checkKeys(path: string, value: Record<string, unknown>, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
     const option = path ? `${path}.${key}` : key;

@@ -26,6 +26,7 @@ import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
 import { runWithProcessingHooks, type ProcessingHooks } from './processing-hooks.js';
 import { EventDispatcher } from './event-dispatcher.js';
 import { planConsumers, topicGroupId } from './consumer-plan.js';
+import { checkHandlerExtras } from './handler-extras.js';
 import { DEFAULT_EVENT_RETRY, resolveEventRetry } from './event-retry-policy.js';
 import { ServerClosingError, ShutdownSignal } from './shutdown-signal.js';
 import { DEFAULT_HANDLER_TIMEOUT_MS, HandlerTimeouts, resolveHandlerTimeout } from './handler-timeout.js';
@@ -193,8 +194,11 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     this.producer = driver.producer(this._status$);
 
     const handlers = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>)];
-    // Bad handler extras fail listen(), not the first message: timeouts here, eventRetry just below.
-    for (const [topic, handler] of handlers) this.timeouts.of(handler, String(topic));
+    // Bad handler extras fail listen(), not the first message: unknown keys and timeouts here, eventRetry just below.
+    for (const [topic, handler] of handlers) {
+      checkHandlerExtras(topic, handler);
+      this.timeouts.of(handler, String(topic));
+    }
     // Resolving each event handler's dead-letter topic also checks its eventRetry extras, at start-up.
     const planned = handlers.map(([pattern, handler]) => ({
       pattern,

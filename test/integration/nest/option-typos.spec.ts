@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
+import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ClientsModule } from '@nestjs/microservices';
+import { ClientsModule, EventPattern, type MicroserviceOptions } from '@nestjs/microservices';
 import { ClientKafka, InvalidOptionError, ServerKafka } from '../../../src/index.js';
+import { uniqueTopic } from '../../../src/testing/index.js';
 import { kafkaOptions } from '../../support/nest-apps.js';
 
 // A misspelt groupId once joined the default group quietly; these run on each driver and Nest version.
@@ -27,5 +28,22 @@ describe('a mistyped option', () => {
     class CallerModule {}
     const started = NestFactory.createApplicationContext(CallerModule, { logger: false, abortOnError: false });
     await expect(started).rejects.toThrow('Invalid Kafka transport option "send.ack": send has no option "ack". Did you mean "send.acks"?');
+  });
+
+  it("fails listen() for a key of a handler's extras that nothing reads, naming the handler", async () => {
+    const topic = uniqueTopic('typo-extras');
+    @Controller()
+    class OrdersController {
+      @EventPattern<string>(topic, { handlerTimout: 5000 })
+      handle() {}
+    }
+    @Module({ controllers: [OrdersController] })
+    class OrdersModule {}
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(OrdersModule, { strategy: new ServerKafka(kafkaOptions('typo-extras')), logger: false });
+    try {
+      await expect(app.listen()).rejects.toThrow(`@EventPattern('${topic}') extras has no option "handlerTimout". Did you mean "@EventPattern('${topic}') extras.handlerTimeout"?`);
+    } finally {
+      await app.close();
+    }
   });
 });
