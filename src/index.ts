@@ -11,6 +11,7 @@ export type { KafkaTransportOptions, KafkaMicroserviceOptions } from './options/
 export type { ConsumedRecord, RecordMetadata, RecordHeaders } from './codec/kafka-record.js';
 export { KAFKA_DEFAULT_BROKER, KAFKA_DEFAULT_REQUEST_TIMEOUT_MS } from './constants.js';
 export { KafkaTransportError } from './errors/kafka-transport.error.js';
+export { KAFKA_ERROR_CODES, type KafkaErrorCode } from './errors/error-codes.js';
 export { InvalidOptionError } from './errors/invalid-option.error.js';
 export { BrokerUnavailableError } from './errors/broker-unavailable.error.js';
 export { InvalidMessageError } from './errors/invalid-message.error.js';

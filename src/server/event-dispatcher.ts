@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
 import type { ConsumedRecord } from '../codec/kafka-record.js';
 import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
+import { hasErrorCode } from '../errors/error-codes.js';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { deadLetterMessage, describeError } from '../codec/dead-letter-headers.js';
 import type { IncomingKafkaRequest } from '../codec/request.codec.js';
@@ -113,6 +114,6 @@ export class EventDispatcher {
   }
 
   private isClosing(error: unknown): boolean {
-    return (error as { code?: string } | null)?.code === 'KAFKA_SERVER_CLOSING';
+    return hasErrorCode(error, 'KAFKA_SERVER_CLOSING');
   }
 }

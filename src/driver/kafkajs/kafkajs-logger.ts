@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { hasErrorCode, type KafkaErrorCode } from '../../errors/error-codes.js';
 
 /**
  * kafkajs logs at ERROR many things it then recovers from: a protocol error on one response
@@ -25,11 +26,11 @@ const LOWERED: { namespace?: string; message: RegExp; level: logLevel | ((log: L
 const LABELS: Record<logLevel, string> = { [logLevel.NOTHING]: 'NOTHING', [logLevel.ERROR]: 'ERROR', [logLevel.WARN]: 'WARN', [logLevel.INFO]: 'INFO', [logLevel.DEBUG]: 'DEBUG' };
 
 // Errors the transport throws from eachBatch to keep a message uncommitted, and their codes.
-const HOLD_BACK_CODES = new Set(['KAFKA_SERVER_CLOSING', 'KAFKA_REDELIVER']);
+const HOLD_BACK_CODES: KafkaErrorCode[] = ['KAFKA_SERVER_CLOSING', 'KAFKA_REDELIVER'];
 
 function isHoldBack(log: LogEntry['log']): boolean {
-  const code = (log as { error?: { code?: unknown } }).error?.code;
-  return typeof code === 'string' && HOLD_BACK_CODES.has(code);
+  const { error } = log as { error?: unknown };
+  return HOLD_BACK_CODES.some((code) => hasErrorCode(error, code));
 }
 
 /** The level a kafkajs log line is reported at, after lowering the ones that are not failures. */

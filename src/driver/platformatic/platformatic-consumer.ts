@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
+import { hasErrorCode } from '../../errors/error-codes.js';
 import { KafkaStatus } from '../../kafka-status.enum.js';
 import type { ConsumerSpec, DeliveryControls, DriverConsumer } from '../kafka-driver.interface.js';
 import { OffsetCommitter } from './offset-committer.js';
@@ -387,8 +388,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     try {
       outcome = await this.spec.onRecord(toConsumedRecord(message), this.controls);
     } catch (error) {
-      const { code, message: text } = error as { code?: string; message?: string };
-      if (code !== 'KAFKA_SERVER_CLOSING') this.logger.warn(`${message.topic}[${message.partition}]@${message.offset} will be delivered again: ${text}`);
+      if (!hasErrorCode(error, 'KAFKA_SERVER_CLOSING')) this.logger.warn(`${message.topic}[${message.partition}]@${message.offset} will be delivered again: ${(error as Error)?.message}`);
       outcome = 'redeliver';
     }
     if (outcome === 'redeliver') return false;
