@@ -1,4 +1,4 @@
-import { installedClusterProbe } from './installed-cluster-probe.js';
+import { installedClusterProbe } from '../driver/installed-cluster-probe.js';
 import { waitFor } from './wait-for.js';
 
 export interface ReadinessOptions {

@@ -12,4 +12,4 @@ export { kafkaJars, type KafkaJarsOptions } from './kafka-jars.js';
 export { uniqueTopic, uniqueGroupId } from './unique-names.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';
 export { BrokerUnavailableError } from '../errors/broker-unavailable.error.js';
-export { createTopicsWithLeaders } from '../driver/kafkajs/create-topics.js';
+export { createTopicsWithLeaders, type LeaderAwareAdmin, type TopicToCreate } from '../driver/create-topics-with-leaders.js';

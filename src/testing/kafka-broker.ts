@@ -3,7 +3,7 @@ import { KAFKA_TEST_VERSION } from '../constants.js';
 import { BrokerUnavailableError } from '../errors/broker-unavailable.error.js';
 import { dockerEngineAnswers, startDockerKafka } from './docker-kafka.js';
 import { useExternalKafka } from './external-kafka.js';
-import { assertProbeInstalled } from './installed-cluster-probe.js';
+import { assertProbeInstalled } from '../driver/installed-cluster-probe.js';
 import type { KafkaSource, KafkaTestCluster, StartKafkaOptions } from './kafka-test-cluster.interface.js';
 import { startMavenKafka } from './maven-kafka.js';
 

@@ -4,7 +4,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import { ClientKafka, ReplyPartitionUnavailableError, ServerKafka } from '../../src/index.js';
 import { uniqueGroupId, uniqueTopic, waitFor } from '../../src/testing/index.js';
-import { createTopicsWithLeaders } from '../../src/driver/kafkajs/create-topics.js';
+import { createTopicsWithLeaders } from '../../src/driver/create-topics-with-leaders.js';
 import { kafkaOptions, startMicroservice } from '../support/nest-apps.js';
 import { quickGroupMoves, testBrokers, testKafka, testDriver } from '../support/test-kafka.js';
 

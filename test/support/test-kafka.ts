@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 import { BrokerUnavailableError, uniqueGroupId, waitFor } from '../../src/testing/index.js';
-import { createTopicsWithLeaders } from '../../src/driver/kafkajs/create-topics.js';
+import { createTopicsWithLeaders } from '../../src/driver/create-topics-with-leaders.js';
 
 /** The shared broker global setup started (or the cluster KAFKA_BROKERS names). */
 export function testBrokers(): string[] {

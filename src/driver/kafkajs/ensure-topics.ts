@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { createTopicsWithLeaders } from './create-topics.js';
+import { createTopicsWithLeaders } from '../create-topics-with-leaders.js';
 
 /**
  * Creates the topics that do not exist yet, with the broker's default partition count. KRaft brokers

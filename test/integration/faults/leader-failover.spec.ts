@@ -6,7 +6,7 @@ import type { Admin } from 'kafkajs';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { ClientKafka, ServerKafka } from '../../../src/index.js';
 import { startKafka, uniqueGroupId, uniqueTopic, waitFor, type KafkaTestCluster, type KafkaTestNode } from '../../../src/testing/index.js';
-import { createTopicsWithLeaders } from '../../../src/driver/kafkajs/create-topics.js';
+import { createTopicsWithLeaders } from '../../../src/driver/create-topics-with-leaders.js';
 import { DeliveryLedger } from '../../support/delivery-ledger.js';
 import { emitNumbered, NumberedCallers } from '../../support/delivery-streams.js';
 import { testKafka, testDriver } from '../../support/test-kafka.js';

@@ -21,6 +21,13 @@ try {
 }
 `;
 
+// The kit's declarations, checked whole (skipLibCheck off): none may name kafkajs.
+const TYPES_OF_THE_KIT = `import { startKafka, createTopicsWithLeaders, type KafkaTestCluster } from 'nestjs-kafka-transport/testing';
+export const started: Promise<KafkaTestCluster> = startKafka();
+export const create: typeof createTopicsWithLeaders = createTopicsWithLeaders;
+`;
+const TSC = resolve('node_modules/typescript/bin/tsc');
+
 interface Outcome {
   kafkajs: string;
   brokers?: string[];
@@ -75,6 +82,17 @@ describe('the test kit in a project that has no kafkajs', () => {
     const dir = await projectWith(root, 'platformatic-only', ['@platformatic/kafka']);
     const brokers = testBrokers().join(',');
     expect(await runKit(dir, brokers)).toEqual({ kafkajs: 'ERR_MODULE_NOT_FOUND', brokers: testBrokers(), source: 'KAFKA_BROKERS' });
+  });
+
+  it('type-checks there with every declaration checked, kafkajs absent', async () => {
+    const dir = await projectWith(root, 'platformatic-only-types', ['@platformatic/kafka', '@types/node']);
+    await writeFile(join(dir, 'kit.ts'), TYPES_OF_THE_KIT);
+    const compilerOptions = { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] };
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['kit.ts'] }));
+    const output = await new Promise<string>((done) => {
+      execFile(process.execPath, [TSC, '-p', dir], { cwd: dir, encoding: 'utf8' }, (error, stdout, stderr) => done(`${error ? `exit ${String(error.code)}\n` : ''}${stdout}${stderr}`.trim()));
+    });
+    expect(output).toBe('');
   });
 
   it('fails naming the packages to install when no driver library is installed', async () => {

@@ -4,7 +4,7 @@ import { ClientKafka as NestClientKafka, Ctx, EventPattern, MessagePattern, Payl
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { ClientKafka, KafkaContext, ServerKafka } from '../../../src/index.js';
 import { uniqueGroupId, uniqueTopic, waitFor } from '../../../src/testing/index.js';
-import { createTopicsWithLeaders } from '../../../src/driver/kafkajs/create-topics.js';
+import { createTopicsWithLeaders } from '../../../src/driver/create-topics-with-leaders.js';
 import { kafkaOptions, startMicroservice } from '../../support/nest-apps.js';
 import { createTopics, quickGroupMoves, testBrokers, testKafka, testDriver } from '../../support/test-kafka.js';
 

@@ -5,7 +5,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { KafkaMessage } from 'kafkajs';
 import { ServerKafka } from '../../../src/index.js';
 import { uniqueGroupId, uniqueTopic, waitFor } from '../../../src/testing/index.js';
-import { createTopicsWithLeaders } from '../../../src/driver/kafkajs/create-topics.js';
+import { createTopicsWithLeaders } from '../../../src/driver/create-topics-with-leaders.js';
 import { kafkaOptions, startMicroservice } from '../../support/nest-apps.js';
 import { testKafka } from '../../support/test-kafka.js';
 

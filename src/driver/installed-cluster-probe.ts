@@ -1,6 +1,6 @@
-import type { ClusterProbe } from '../driver/cluster-probe.interface.js';
-import { nodeRunsPlatformatic } from '../driver/driver-choice.js';
-import { isPackageMissing } from '../driver/package-missing.js';
+import type { ClusterProbe } from './cluster-probe.interface.js';
+import { nodeRunsPlatformatic } from './driver-choice.js';
+import { isPackageMissing } from './package-missing.js';
 import { DriverMissingError } from '../errors/driver-missing.error.js';
 
 type ProbeFactory = (brokers: string[]) => ClusterProbe;
@@ -8,7 +8,7 @@ type ProbeFactory = (brokers: string[]) => ClusterProbe;
 let chosen: Promise<ProbeFactory> | undefined;
 
 /**
- * The kit asks the broker whether it is up through whichever driver library the project installed
+ * The test kit asks the broker whether it is up through whichever driver library the project installed
  * (kafkajs first, the default driver's): a project on one driver needs no other, as the transport
  * itself does not.
  */
@@ -29,14 +29,14 @@ function loadProbe(): Promise<ProbeFactory> {
 async function chooseProbe(): Promise<ProbeFactory> {
   let kafkajsMissing: unknown;
   try {
-    return (await import('../driver/kafkajs/cluster-probe.js')).clusterProbe;
+    return (await import('./kafkajs/cluster-probe.js')).clusterProbe;
   } catch (error) {
     if (!isPackageMissing(error, 'kafkajs')) throw error;
     kafkajsMissing = error;
   }
   if (nodeRunsPlatformatic()) {
     try {
-      return (await import('../driver/platformatic/cluster-probe.js')).clusterProbe;
+      return (await import('./platformatic/cluster-probe.js')).clusterProbe;
     } catch (error) {
       if (!isPackageMissing(error, '@platformatic/kafka')) throw error;
     }
