@@ -2,8 +2,8 @@
 export interface ProcessingHooks {
   transportId: unknown;
   /** Runs `done`, which handles the message, inside whatever the hook sets up (a span, an AsyncLocalStorage store). */
-  start?: (transportId: never, context: never, done: () => Promise<unknown>) => unknown;
-  end?: (transportId: never, context: never) => void;
+  start: (transportId: never, context: never, done: () => Promise<unknown>) => unknown;
+  end: (transportId: never, context: never) => void;
   /** An end hook that throws must not fail a message that was handled. */
   onEndHookError: (error: unknown) => void;
 }
@@ -12,8 +12,8 @@ export interface ProcessingHooks {
  * Runs `handle` between the processing hooks as Nest's own servers do: the handler runs inside the
  * start hook's `done`, so what the hook sets up (AsyncLocalStorage, a tracing context) is what the
  * handler sees; the end hook runs once, when `handle` calls `end` (a reply stream ends later than
- * its handler returns) or when `handle` fails. The start hook's own return value is not relied on: Nest types
- * it `void`, and a hook may drop `done`'s promise.
+ * its handler returns) or when `handle` fails. The start hook's own return value is not relied
+ * on: Nest types it `void`, and a hook may drop `done`'s promise.
  */
 export function runWithProcessingHooks<T>(hooks: ProcessingHooks, context: unknown, handle: (end: () => void) => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -22,7 +22,7 @@ export function runWithProcessingHooks<T>(hooks: ProcessingHooks, context: unkno
       if (ended) return;
       ended = true;
       try {
-        hooks.end?.(hooks.transportId as never, context as never);
+        hooks.end(hooks.transportId as never, context as never);
       } catch (error) {
         hooks.onEndHookError(error);
       }
@@ -40,10 +40,6 @@ export function runWithProcessingHooks<T>(hooks: ProcessingHooks, context: unkno
       });
       return handled;
     };
-    if (!hooks.start) {
-      done().catch(() => undefined);
-      return;
-    }
     try {
       // A start hook that fails, before or after calling done, fails the message as its handler would.
       Promise.resolve(hooks.start(hooks.transportId as never, context as never, done)).catch(reject);

@@ -1,6 +1,6 @@
 import { runWithProcessingHooks, type ProcessingHooks } from '../../../src/server/processing-hooks.js';
 
-function hooks(start?: ProcessingHooks['start']) {
+function hooks(start: ProcessingHooks['start']) {
   const calls: string[] = [];
   const endErrors: unknown[] = [];
   const value: ProcessingHooks = {
