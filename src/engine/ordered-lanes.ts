@@ -1,5 +1,6 @@
 interface Waiting {
-  lane: string;
+  // Submission order: among the lanes that may start, the oldest task goes first.
+  seq: number;
   start: () => void;
 }
 
@@ -12,9 +13,13 @@ interface Waiting {
  */
 export class OrderedLanes {
   private readonly busy = new Set<string>();
-  // Oldest first. Scanned for the first task whose lane is free: it holds at most what the engine
-  // let in, which its bound on records in flight keeps small.
-  private readonly waiting: Waiting[] = [];
+  // Each lane's waiting tasks, oldest first; a lane with none has no entry.
+  private readonly queues = new Map<string, Waiting[]>();
+  // Lanes with a waiting task and none running: what may start once a slot is free. Only these are
+  // scanned, so a long queue behind one busy lane costs nothing per start.
+  private readonly ready = new Set<string>();
+  private waitingCount = 0;
+  private seq = 0;
   private idleWaiters: (() => void)[] = [];
   private scanning = false;
   private rescan = false;
@@ -30,7 +35,7 @@ export class OrderedLanes {
 
   /** Tasks waiting for their lane or for a free slot. */
   get queued(): number {
-    return this.waiting.length;
+    return this.waitingCount;
   }
 
   run<T>(lane: string, task: () => Promise<T>): Promise<T> {
@@ -45,17 +50,22 @@ export class OrderedLanes {
         }
         outcome.then(resolve, reject).finally(() => {
           this.busy.delete(lane);
+          if (this.queues.has(lane)) this.ready.add(lane);
           this.startWhatMay();
         });
       };
-      this.waiting.push({ lane, start });
+      const queue = this.queues.get(lane);
+      if (queue) queue.push({ seq: this.seq++, start });
+      else this.queues.set(lane, [{ seq: this.seq++, start }]);
+      this.waitingCount += 1;
+      if (!this.busy.has(lane)) this.ready.add(lane);
       this.startWhatMay();
     });
   }
 
   /** Resolves once no task runs or waits. */
   idle(): Promise<void> {
-    if (this.busy.size === 0 && this.waiting.length === 0) return Promise.resolve();
+    if (this.busy.size === 0 && this.waitingCount === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -69,25 +79,37 @@ export class OrderedLanes {
     try {
       do {
         this.rescan = false;
-        for (let index = 0; index < this.waiting.length && this.busy.size < this.concurrency; ) {
-          const candidate = this.waiting[index];
-          // Its lane runs an earlier task. (An earlier task of a free lane would have started in
-          // this scan, making the lane busy, so order within a lane holds.)
-          if (this.busy.has(candidate.lane)) {
-            index += 1;
-            continue;
-          }
-          this.waiting.splice(index, 1);
-          candidate.start();
-        }
+        while (this.busy.size < this.concurrency && this.ready.size > 0) this.startLane(this.oldestReady());
       } while (this.rescan);
     } finally {
       this.scanning = false;
     }
-    if (this.busy.size === 0 && this.waiting.length === 0 && this.idleWaiters.length > 0) {
+    if (this.busy.size === 0 && this.waitingCount === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const wake of waiters) wake();
     }
+  }
+
+  private oldestReady(): string {
+    let oldest: string | undefined;
+    let oldestSeq = Infinity;
+    for (const lane of this.ready) {
+      const seq = this.queues.get(lane)![0].seq;
+      if (seq < oldestSeq) {
+        oldest = lane;
+        oldestSeq = seq;
+      }
+    }
+    return oldest!;
+  }
+
+  private startLane(lane: string): void {
+    const queue = this.queues.get(lane)!;
+    const next = queue.shift()!;
+    if (queue.length === 0) this.queues.delete(lane);
+    this.ready.delete(lane);
+    this.waitingCount -= 1;
+    next.start();
   }
 }

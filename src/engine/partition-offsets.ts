@@ -24,6 +24,16 @@ export class PartitionOffsets {
     return this.live.size - this.finished.size;
   }
 
+  /** The offset after the last record handed out: a record below it was handed out already. */
+  get nextOffset(): bigint | undefined {
+    return this.next;
+  }
+
+  /** Whether the record is still to be finished: not finished yet, nor forgotten by rewind(). */
+  isLive(ticket: OffsetTicket): boolean {
+    return this.live.has(ticket) && !this.finished.has(ticket);
+  }
+
   handOut(offset: bigint): OffsetTicket {
     if (this.next !== undefined && offset < this.next) {
       throw new Error(`offset ${offset} handed out after ${this.next - 1n}: records of a partition are handed out in order (rewind() first to read again)`);

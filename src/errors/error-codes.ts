@@ -1,8 +1,8 @@
 /**
  * Every `code` an error of this library carries: one closed list, so that a caller can switch on
  * `error.code` with the compiler checking the cases, and the transport's own checks of a code are
- * checked too. Each is documented with its error class; the last two never reach users: they mark
- * a message the transport holds back to be delivered again.
+ * checked too. Each is documented with its error class; the last never reaches users: it marks a
+ * message the server gave up on as it closed, to be delivered again.
  */
 export const KAFKA_ERROR_CODES = [
   'KAFKA_AUTHENTICATION_FAILED',
@@ -23,8 +23,6 @@ export const KAFKA_ERROR_CODES = [
   'KAFKA_UNACKNOWLEDGED_MESSAGES',
   // Internal: the server closed while the message was being handled.
   'KAFKA_SERVER_CLOSING',
-  // Internal: the kafkajs driver throws it from eachBatch so that kafkajs fetches the record again.
-  'KAFKA_REDELIVER',
 ] as const;
 
 export type KafkaErrorCode = (typeof KAFKA_ERROR_CODES)[number];

@@ -2,13 +2,13 @@ import type { Logger } from '@nestjs/common';
 import type { Consumer, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ResolvedKafkaOptions } from '../../options/resolve-options.js';
 import type { ConsumerSpec, DriverConsumer } from '../kafka-driver.interface.js';
+import { ConsumerEngine } from '../../engine/consumer-engine.js';
 import { KAFKAJS_CONSUMER_DEFAULTS } from '../kafkajs-defaults.js';
 import { BusyHeartbeat } from './busy-heartbeat.js';
 import { toConsumedRecord } from './consumed-record.js';
 import { ensureTopics } from './ensure-topics.js';
 import { firstGroupJoin } from './first-group-join.js';
 import { watchConsumerStatus } from './kafkajs-status.js';
-import { RedeliveryRequested } from './redelivery-requested.js';
 import { replyPartitionAssigner } from './reply-partition-assignor.js';
 import { subscribeCreatingMissing } from './subscribe-creating-missing.js';
 
@@ -16,20 +16,33 @@ import { subscribeCreatingMissing } from './subscribe-creating-missing.js';
 // 5 s. kafkajs's disconnect() sits out the fetch in flight, so an idle server took ~5 s to close;
 // a fetch returns as soon as a record arrives, so only an idle member's fetches come more often.
 const FETCH_MAX_WAIT_MS = 500;
+// kafkajs fetches up to 1 MB per partition: a partition's backlog past this pauses its fetching,
+// and records of all partitions past MAX_BACKLOG hold the fetch loop, so memory stays bounded.
+const PARTITION_BACKLOG = 2_000;
+const MAX_BACKLOG = 10_000;
+// A rebalance holds records from starting until the member joined again; past this, they start.
+const REBALANCE_HOLD_MAX_MS = 30_000;
+// How long stop() waits for records still running (close() makes them give up at once).
+const STOP_GRACE_MS = 5_000;
+
+// kafkajs's pause() and resume() take topics with their partitions, or without for all of them.
+type PauseTopics = Parameters<Consumer['pause']>[0];
 
 /**
- * A kafkajs consumer driven by the port's per-record outcome. Records come through `eachBatch`,
- * walked here one at a time with what kafkajs's `eachMessage` does around each (resolve its offset
- * once handled, heartbeat, commit when due, stop at a pause or a rebalance), without a payload
- * object and closures per record. kafkajs commits what was resolved and fetches again from a
- * record the callback threw on, so `redeliver` is a throw here.
+ * A kafkajs consumer feeding the consumer engine. Records come through `eachBatch` and are handed
+ * to the engine, which runs each partition as a lane of its own; the batch returns once handed out,
+ * so kafkajs fetches on and a slow partition holds back no other. kafkajs's own commits are off:
+ * its resolved offsets only say where to fetch next, and the engine commits up to the lowest record
+ * not finished. A partition the engine holds (full, paused by a handler, a record sent back) is
+ * paused here and sought back to its first record not handed out when it resumes.
  */
 export class KafkajsConsumer implements DriverConsumer {
   readonly native: Consumer;
-  private readonly autoCommit: boolean;
-  // kafkajs's paused() lists every assigned partition: asked after each record only once a pause was asked for.
-  private everPaused = false;
+  private readonly engine: ConsumerEngine;
   private readonly busyHeartbeat: BusyHeartbeat;
+  // What the group gave this member at its last join, as topic:partition.
+  private owned = new Set<string>();
+  private joined?: () => void;
 
   get forHandlers(): Consumer {
     return this.native;
@@ -42,17 +55,32 @@ export class KafkajsConsumer implements DriverConsumer {
     private readonly spec: ConsumerSpec,
   ) {
     const assigners = spec.replyPartitions ? { partitionAssigners: [replyPartitionAssigner(spec.replyPartitions)] } : {};
-    this.autoCommit = (settings.raw.run as { autoCommit?: boolean } | undefined)?.autoCommit !== false;
+    const run = settings.raw.run as { autoCommit?: boolean; partitionsConsumedConcurrently?: number } | undefined;
     this.native = kafka.consumer({ ...assigners, maxWaitTimeInMs: FETCH_MAX_WAIT_MS, ...(settings.consumer as Partial<ConsumerConfig>), groupId: spec.groupId });
     this.busyHeartbeat = new BusyHeartbeat(settings.consumer.heartbeatInterval ?? KAFKAJS_CONSUMER_DEFAULTS.heartbeatInterval);
     const pause = this.native.pause.bind(this.native);
-    this.native.pause = (topics) => {
-      this.everPaused = true;
-      pause(topics);
-    };
+    const resume = this.native.resume.bind(this.native);
+    this.engine = new ConsumerEngine(
+      (record, controls) => this.busyHeartbeat.around(spec.onRecord(record, controls), controls.heartbeat),
+      {
+        commit: (offsets) => this.native.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: offset.toString() }))),
+        pause: (topic, partition) => pause([{ topic, partitions: [partition] }]),
+        resume: (topic, partition, from) => {
+          if (from !== undefined) this.native.seek({ topic, partition, offset: from.toString() });
+          resume([{ topic, partitions: [partition] }]);
+        },
+        guard: { owns: (topic, partition) => this.owned.has(`${topic}:${partition}`), rebalanced: () => undefined },
+      },
+      { concurrency: run?.partitionsConsumedConcurrently, maxBacklog: MAX_BACKLOG, partitionBacklog: PARTITION_BACKLOG, commit: run?.autoCommit !== false },
+      logger,
+    );
+    // A handler's pause (context.getConsumer().pause) goes through the engine, which also puts back
+    // what it had of the partition and not started; a whole topic is paused as kafkajs does it.
+    this.native.pause = (topics) => this.eachPartition(topics, (topic, partition) => this.engine.pauseByHandler(topic, partition), pause);
+    this.native.resume = (topics) => this.eachPartition(topics, (topic, partition) => this.engine.resumeByHandler(topic, partition), resume);
     if (spec.status) watchConsumerStatus(this.native, spec.status);
-    const { onAssignment } = spec;
-    if (onAssignment) this.native.on(this.native.events.GROUP_JOIN, ({ payload }) => onAssignment(payload.memberAssignment, { settled: true }));
+    this.native.on(this.native.events.REBALANCING, () => this.rebalancing());
+    this.native.on(this.native.events.GROUP_JOIN, ({ payload }) => this.groupJoined(payload.memberAssignment));
   }
 
   async start(): Promise<void> {
@@ -67,17 +95,19 @@ export class KafkajsConsumer implements DriverConsumer {
     const subscription = { ...(settings.raw.subscribe as Omit<ConsumerSubscribeTopics, 'topics'>), topics: spec.topics };
     await subscribeCreatingMissing(this.native, this.kafka, subscription, spec.createTopics, this.logger);
     const joined = firstGroupJoin(this.native);
-    // Offsets are resolved record by record: resolving a whole batch would skip what a stop or a
-    // rebalance left unhandled.
-    const run = { ...(settings.raw.run as Omit<ConsumerRunConfig, 'eachMessage' | 'eachBatch'>), eachBatchAutoResolve: false };
+    // The engine commits; kafkajs's resolved offsets only say where to fetch next.
+    const run = { ...(settings.raw.run as Omit<ConsumerRunConfig, 'eachMessage' | 'eachBatch'>), autoCommit: false, eachBatchAutoResolve: false };
     this.busyHeartbeat.start();
     await this.native.run({ ...run, eachBatch: (payload) => this.deliver(payload) });
     await joined;
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
+    // Records that finish while the engine stops are committed before the member leaves its group.
+    await this.engine.stop(STOP_GRACE_MS);
     this.busyHeartbeat.stop();
-    return this.native.disconnect();
+    this.joined?.();
+    await this.native.disconnect();
   }
 
   // One member per instance, reading every topic the instance reads.
@@ -89,23 +119,44 @@ export class KafkajsConsumer implements DriverConsumer {
     return this.native.commitOffsets(offsets);
   }
 
-  private async deliver({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async deliver({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const controls = { heartbeat };
     for (const message of batch.messages) {
+      // Stale: the partition was sought back (a record sent back): the fetch after the seek brings it.
       if (!isRunning() || isStale()) return;
-      const outcome = await this.busyHeartbeat.around(this.spec.onRecord(toConsumedRecord(message, topic, partition), controls), heartbeat);
-      if (outcome === 'redeliver') throw new RedeliveryRequested(topic, partition, message.offset);
+      if (!this.engine.offer(toConsumedRecord(message, topic, partition), controls)) return;
       resolveOffset(message.offset);
-      await heartbeat();
-      // commitOffsetsIfNecessary commits whatever autoCommit says; kafkajs's eachMessage asks it first.
-      if (this.autoCommit) await commitOffsetsIfNecessary();
-      // A handler may pause its partition through context.getConsumer(): the rest of the batch waits.
-      if (this.isPaused(topic, partition)) return;
+      const room = this.engine.room();
+      if (room) await room;
     }
   }
 
-  private isPaused(topic: string, partition: number): boolean {
-    return this.everPaused && this.native.paused().some((paused) => paused.topic === topic && paused.partitions.includes(partition));
+  /** Commits what finished before the partitions may move, and starts no record until the member joined again. */
+  private rebalancing(): void {
+    void this.engine.flush();
+    const joined = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, REBALANCE_HOLD_MAX_MS);
+      this.joined = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.engine.holdStarts(joined);
+  }
+
+  private groupJoined(assignment: Record<string, number[]>): void {
+    this.owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => `${topic}:${partition}`)));
+    this.engine.retain((topic, partition) => this.owned.has(`${topic}:${partition}`));
+    const joined = this.joined;
+    this.joined = undefined;
+    joined?.();
+    this.spec.onAssignment?.(assignment, { settled: true });
+  }
+
+  private eachPartition(topics: PauseTopics, one: (topic: string, partition: number) => void, wholeTopics: (topics: PauseTopics) => void): void {
+    const whole = topics.filter(({ partitions }) => partitions === undefined);
+    if (whole.length > 0) wholeTopics(whole);
+    for (const { topic, partitions } of topics) for (const partition of partitions ?? []) one(topic, partition);
   }
 }

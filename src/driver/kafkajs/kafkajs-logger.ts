@@ -1,19 +1,13 @@
 import type { Logger } from '@nestjs/common';
 import { logLevel, type LogEntry, type logCreator } from 'kafkajs';
-import { hasErrorCode, type KafkaErrorCode } from '../../errors/error-codes.js';
 
 /**
  * kafkajs logs at ERROR many things it then recovers from: a protocol error on one response
  * (REBALANCE_IN_PROGRESS on a heartbeat, NOT_LEADER right after a topic was created), a retried
- * produce or connection, or an error the transport raised on purpose to keep a message uncommitted.
- * Teams alert on ERROR, so those are lowered: warn for what was recovered, debug for the transport's
- * own signals. What still fails reaches the transport's code, which reports it where it matters.
+ * produce or connection. Teams alert on ERROR, so those are lowered to warn. What still fails
+ * reaches the transport's code, which reports it where it matters.
  */
-const LOWERED: { namespace?: string; message: RegExp; level: logLevel | ((log: LogEntry['log']) => logLevel) }[] = [
-  // The transport's own "hold this message back" during close() is no failure; another error out of
-  // a handler means a redelivery: a warning.
-  { namespace: 'Runner', message: /^Error when calling each(Message|Batch)/, level: (log) => (isHoldBack(log) ? logLevel.DEBUG : logLevel.WARN) },
-  { namespace: 'Consumer', message: /^Crash: \w+: (the server closed before this message was handled|.* is held back to be delivered again)/, level: logLevel.DEBUG },
+const LOWERED: { namespace?: string; message: RegExp; level: logLevel }[] = [
   { namespace: 'Connection', message: /^Response /, level: logLevel.WARN },
   { namespace: 'Producer', message: /^Failed to send messages/, level: logLevel.WARN },
   { namespace: 'BrokerPool', message: /^Failed to connect to (seed )?broker/, level: logLevel.WARN },
@@ -23,22 +17,17 @@ const LOWERED: { namespace?: string; message: RegExp; level: logLevel | ((log: L
   { namespace: 'ConsumerGroup', message: /^Offset out of range/, level: logLevel.WARN },
 ];
 
+// Said at INFO each time a partition's fetching pauses or resumes, which the consumer engine does
+// for a full backlog or a record sent back, as well as for a handler's pause: debug, per record.
+const PAUSE_LINE = /^(Pausing|Resuming) fetching from \d+ topics/;
+
 const LABELS: Record<logLevel, string> = { [logLevel.NOTHING]: 'NOTHING', [logLevel.ERROR]: 'ERROR', [logLevel.WARN]: 'WARN', [logLevel.INFO]: 'INFO', [logLevel.DEBUG]: 'DEBUG' };
-
-// Errors the transport throws from eachBatch to keep a message uncommitted, and their codes.
-const HOLD_BACK_CODES: KafkaErrorCode[] = ['KAFKA_SERVER_CLOSING', 'KAFKA_REDELIVER'];
-
-function isHoldBack(log: LogEntry['log']): boolean {
-  const { error } = log as { error?: unknown };
-  return HOLD_BACK_CODES.some((code) => hasErrorCode(error, code));
-}
 
 /** The level a kafkajs log line is reported at, after lowering the ones that are not failures. */
 export function driverLogLevel({ namespace, level, log }: Pick<LogEntry, 'namespace' | 'level' | 'log'>): logLevel {
+  if (level === logLevel.INFO && namespace === 'ConsumerGroup' && PAUSE_LINE.test(log.message)) return logLevel.DEBUG;
   if (level !== logLevel.ERROR) return level;
-  const rule = LOWERED.find((candidate) => (!candidate.namespace || candidate.namespace === namespace) && candidate.message.test(log.message));
-  if (!rule) return level;
-  return typeof rule.level === 'function' ? rule.level(log) : rule.level;
+  return LOWERED.find((candidate) => (!candidate.namespace || candidate.namespace === namespace) && candidate.message.test(log.message))?.level ?? level;
 }
 
 /**

@@ -1,17 +1,14 @@
 import type { Logger } from '@nestjs/common';
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
-import { hasErrorCode } from '../../errors/error-codes.js';
 import { KafkaStatus } from '../../kafka-status.enum.js';
 import type { ConsumerSpec, DeliveryControls, DriverConsumer } from '../kafka-driver.interface.js';
-import { OffsetCommitter } from './offset-committer.js';
+import { ConsumerEngine } from '../../engine/consumer-engine.js';
 import type { PlatformaticSettings } from './platformatic-options.js';
 import { PartitionPauses, type TopicPartitions } from './partition-pauses.js';
 import { toConsumedRecord } from './platformatic-records.js';
 import { describe, type PlatformaticTopics } from './platformatic-topics.js';
 import { replyPartitionProtocol } from './reply-partition-protocol.js';
 
-// Waits before reading again after a redelivery, doubled while the same record comes back.
-const REDELIVERY_BACKOFF_MS = { first: 300, max: 30_000 };
 // Waits between attempts to read again after a failure: short, since a moved coordinator or leader is
 // usually found again within seconds, and every second waited is a second of lag.
 const REOPEN_BACKOFF_MS = { first: 300, max: 3_000 };
@@ -20,6 +17,10 @@ const REBALANCE_HOLD_MAX_MS = 30_000;
 // KIP-848: a member that joins is given what the others let go of at their next heartbeats (5 s
 // apart by default), and gets it at its own next one; past this, start-up goes on without it.
 const FIRST_ASSIGNMENT_WAIT_MS = 15_000;
+// Records handed to the engine and not finished, past which reading waits: memory stays bounded.
+const MAX_BACKLOG = 10_000;
+// How long stop() waits for records still running (close() makes them give up at once).
+const STOP_GRACE_MS = 5_000;
 
 type Assignments = { topic: string; partitions: number[] }[];
 
@@ -31,11 +32,12 @@ const toAssignment = (assignments: Assignments): Record<string, number[]> =>
   Object.fromEntries(assignments.map(({ topic, partitions }) => [topic, [...partitions].sort((a, b) => a - b)]));
 
 /**
- * A platformatic consumer driven by the port's per-record outcome. Records are handled one at a
- * time, in stream order, and committed once handled (never at fetch time, platformatic's default).
- * platformatic cannot seek a running stream, so `redeliver` commits what was handled, closes the
- * stream and opens a new one at the committed offsets: the record comes again, and so do those
- * fetched after it, which were not handled.
+ * A platformatic consumer feeding the consumer engine, which runs each partition as a lane of its
+ * own and commits up to the lowest record not finished (never at fetch time, platformatic's
+ * default). platformatic cannot seek a running stream nor pause one partition of it, so a partition
+ * the engine holds (a record sent back, a handler's pause) has its records refused, and resuming it
+ * commits what finished, closes the stream and opens a new one at the committed offsets: records the
+ * engine handed out already are skipped there, the rest come again.
  */
 export class PlatformaticConsumer implements DriverConsumer {
   private consumer: Consumer;
@@ -45,7 +47,7 @@ export class PlatformaticConsumer implements DriverConsumer {
    */
   readonly forHandlers = {
     commitOffsets: (offsets: { topic: string; partition: number; offset: string }[]) => this.commitOffsets(offsets),
-    pause: (topicPartitions: TopicPartitions) => this.pauses.pause(topicPartitions),
+    pause: (topicPartitions: TopicPartitions) => this.pause(topicPartitions),
     resume: (topicPartitions: TopicPartitions) => this.resume(topicPartitions),
     paused: () => this.pauses.paused(this.owned),
     native: () => this.native,
@@ -55,15 +57,15 @@ export class PlatformaticConsumer implements DriverConsumer {
   private rereadPending = false;
   // The stream whose next record the loop is waiting for, with no record in hand.
   private idle?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
-  private readonly committer: OffsetCommitter;
+  private readonly engine: ConsumerEngine;
   // platformatic heartbeats on its own interval, whatever a handler is doing: a handler's heartbeat has nothing to add.
   private readonly controls: DeliveryControls = { heartbeat: async () => undefined };
   private stream?: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
   private running?: Promise<void>;
   private topicNames: string[] = [];
   private stopping = false;
-  private redeliveryWaitMs = 0;
-  private lastRedelivered?: string;
+  // The wait before reading again after a failure: doubled while failures follow each other.
+  private reopenWaitMs = 0;
   // What the group last gave this member (topic to partitions, none empty), and the assignment it was read from.
   private owned = new Map<string, Set<number>>();
   private ownedFrom?: Assignments | null;
@@ -87,11 +89,22 @@ export class PlatformaticConsumer implements DriverConsumer {
     private readonly spec: ConsumerSpec,
   ) {
     this.consumer = this.createConsumer();
-    this.committer = new OffsetCommitter((offsets) => this.native.commit({ offsets }), logger, {
-      // A commit for a partition that moved would overwrite its new owner's, newer, commit.
-      owns: (topic, partition) => this.owns(topic, partition),
-      rebalanced: () => this.rebalanceHold?.until,
-    });
+    this.engine = new ConsumerEngine(
+      spec.onRecord,
+      {
+        commit: (offsets) => this.native.commit({ offsets }),
+        // Records of a held partition are refused as they come: there is nothing to pause.
+        pause: () => undefined,
+        resume: () => this.readAgain(),
+        guard: {
+          // A commit for a partition that moved would overwrite its new owner's, newer, commit.
+          owns: (topic, partition) => this.owns(topic, partition),
+          rebalanced: () => this.rebalanceHold?.until,
+        },
+      },
+      { concurrency: settings.partitionsConsumedConcurrently, maxBacklog: MAX_BACKLOG, commit: settings.autoCommit },
+      logger,
+    );
   }
 
   /** The platformatic consumer of the current membership (a new one after the group dropped the member). */
@@ -131,7 +144,7 @@ export class PlatformaticConsumer implements DriverConsumer {
         status?.next(KafkaStatus.REBALANCING);
         this.holdForRebalance();
         // Handled records are committed before their partitions may move.
-        void this.committer.flush();
+        void this.engine.flush();
       }),
     );
     consumer.on('consumer:group:join', current(() => this.releaseRebalanceHold()));
@@ -161,6 +174,7 @@ export class PlatformaticConsumer implements DriverConsumer {
       this.logger.warn(`consumer of group "${this.spec.groupId}" was dropped by its group (no heartbeat within the session); joining again`);
       this.ownedFrom = undefined;
       this.owned = new Map();
+      this.engine.retain(() => false);
       this.settling = true;
       this.spec.status?.next(KafkaStatus.REBALANCING);
       this.spec.onAssignment?.({}, { settled: false });
@@ -234,7 +248,8 @@ export class PlatformaticConsumer implements DriverConsumer {
     this.stream = undefined;
     await stream?.close().catch(() => undefined);
     await this.running;
-    await this.committer.flush();
+    // Records that finish while the engine stops are committed before the member leaves its group.
+    await this.engine.stop(STOP_GRACE_MS);
     if (!this.native.closed) await this.native.close(true);
     this.spec.status?.next(KafkaStatus.DISCONNECTED);
   }
@@ -249,6 +264,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     if (assignments === this.ownedFrom || assignments === null) return;
     this.ownedFrom = assignments;
     this.owned = new Map(assignments.filter(({ partitions }) => partitions.length > 0).map(({ topic, partitions }) => [topic, new Set(partitions)]));
+    this.engine.retain((topic, partition) => this.owns(topic, partition));
     this.spec.status?.next(KafkaStatus.CONNECTED);
     this.spec.onAssignment?.(toAssignment(assignments), { settled: !this.settling });
     this.assigned?.();
@@ -264,6 +280,8 @@ export class PlatformaticConsumer implements DriverConsumer {
     let release!: () => void;
     const until = new Promise<void>((resolve) => (release = resolve));
     const timer = setTimeout(() => this.releaseRebalanceHold(), REBALANCE_HOLD_MAX_MS);
+    // Records handed out already wait too, as those still to come do.
+    this.engine.holdStarts(until);
     this.rebalanceHold = {
       until,
       release: () => {
@@ -320,13 +338,30 @@ export class PlatformaticConsumer implements DriverConsumer {
     this.running = this.consume(stream);
   }
 
-  /**
-   * Resumes partitions a handler paused. Records of theirs that arrived while paused were left
-   * unhandled, so the stream is read again from the commits: at once when the loop is waiting,
-   * else right after the record in hand.
-   */
+  /** A handler's pause: the engine puts back what it had of those partitions and not started. */
+  private pause(topicPartitions: TopicPartitions): void {
+    this.pauses.pause(topicPartitions);
+    for (const [topic, partitions] of this.owned) {
+      for (const partition of partitions) if (this.pauses.isPaused(topic, partition)) this.engine.pauseByHandler(topic, partition);
+    }
+  }
+
+  /** A handler's resume: the partitions' records that were refused meanwhile are read again. */
   private resume(topicPartitions: TopicPartitions): void {
-    if (!this.pauses.resume(topicPartitions)) return;
+    const heldBack = this.pauses.resume(topicPartitions);
+    for (const [topic, partitions] of this.owned) {
+      for (const partition of partitions) {
+        if (!this.pauses.isPaused(topic, partition) && this.engine.pausedByHandler(topic, partition)) this.engine.resumeByHandler(topic, partition);
+      }
+    }
+    if (heldBack) this.readAgain();
+  }
+
+  /**
+   * Reads the stream again from the committed offsets: at once when the loop is waiting for a
+   * record, else right after the record in hand.
+   */
+  private readAgain(): void {
     this.rereadPending = true;
     if (this.idle) void this.reread(this.idle);
   }
@@ -336,7 +371,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     // Set first: a record the old stream still hands over is not handled.
     this.stream = undefined;
     this.idle = undefined;
-    await this.committer.flush();
+    await this.engine.flush();
     await stream.close().catch(() => undefined);
     await this.openWithRetries(0);
   }
@@ -348,10 +383,7 @@ export class PlatformaticConsumer implements DriverConsumer {
         this.idle = undefined;
         // Stopping, or a rejoin replaced the stream: it reads again itself.
         if (this.stopping || stream !== this.stream) return;
-        if (!(await this.handle(message))) {
-          if (stream === this.stream) await this.reopenAfter(stream, `${message.topic}:${message.partition}:${message.offset}`);
-          return;
-        }
+        await this.offer(message);
         if (this.rereadPending) return await this.reread(stream);
         this.idle = stream;
       }
@@ -361,68 +393,53 @@ export class PlatformaticConsumer implements DriverConsumer {
       // A broker that went away mid-fetch (a leader killed, say) ends the stream: read on from the last commit.
       this.logger.warn(`consumer of group "${this.spec.groupId}" stopped reading (${describe(error)}); reading again from the last committed offsets`);
       this.spec.status?.next(KafkaStatus.CRASHED);
-      await this.reopenAfter(stream, 'failure');
+      await this.reopenAfter(stream);
     } finally {
       if (this.idle === stream) this.idle = undefined;
     }
   }
 
-  /**
-   * True when the stream goes on: the record was handled (and will be committed), or it is not to
-   * be handled now (its partition moved or is paused; it comes again from the last commit). False
-   * when it is to come again.
-   */
-  private async handle(message: Message): Promise<boolean> {
+  private async offer(message: Message): Promise<void> {
     if (this.rebalanceHold) await this.rebalanceHold.until;
     // A fetch that was on its way during a rebalance may hand over, after the join, records of
     // partitions that moved to another member: that member reads them from the last commit, so here
-    // they are dropped. Until the join, records are handled as before (a commit that then fails
-    // means a duplicate, never a loss).
+    // they are dropped.
     this.followAssignment();
-    if (!this.owns(message.topic, message.partition)) return true;
+    if (!this.owns(message.topic, message.partition)) return;
+    // Refused while a handler paused the partition: it is read again once resumed.
     if (this.pauses.isPaused(message.topic, message.partition)) {
       this.pauses.holdBack(message.topic, message.partition);
-      return true;
+      return;
     }
-    let outcome: 'commit' | 'redeliver' | void;
-    try {
-      outcome = await this.spec.onRecord(toConsumedRecord(message), this.controls);
-    } catch (error) {
-      if (!hasErrorCode(error, 'KAFKA_SERVER_CLOSING')) this.logger.warn(`${message.topic}[${message.partition}]@${message.offset} will be delivered again: ${(error as Error)?.message}`);
-      outcome = 'redeliver';
-    }
-    if (outcome === 'redeliver') return false;
-    this.redeliveryWaitMs = 0;
-    if (this.settings.autoCommit) this.committer.handled(message.topic, message.partition, message.offset, message.leaderEpoch);
-    return true;
+    if (!this.engine.offer(toConsumedRecord(message), this.controls, message.leaderEpoch)) return;
+    this.reopenWaitMs = 0;
+    const room = this.engine.room();
+    if (room) await room;
   }
 
   /**
-   * Commits what was handled, closes the stream and opens a new one at the committed offsets, after
-   * a wait that doubles while the same record (or a failure) keeps coming back.
+   * Commits what finished, closes the stream and opens a new one at the committed offsets, after a
+   * wait that doubles while failures follow each other.
    */
-  private async reopenAfter(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, cause: string): Promise<void> {
-    await this.committer.flush();
+  private async reopenAfter(stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
+    await this.engine.flush();
     await stream.close().catch(() => undefined);
-    const backoff = cause === 'failure' ? REOPEN_BACKOFF_MS : REDELIVERY_BACKOFF_MS;
-    this.redeliveryWaitMs = cause === this.lastRedelivered ? Math.min(backoff.max, this.redeliveryWaitMs * 2 || backoff.first) : backoff.first;
-    this.lastRedelivered = cause;
-    await this.openWithRetries(this.redeliveryWaitMs);
+    await this.openWithRetries(Math.min(REOPEN_BACKOFF_MS.max, this.reopenWaitMs * 2 || REOPEN_BACKOFF_MS.first));
   }
 
   /** Opens a new stream after `waitMs`, waiting longer after each failed attempt. */
   private async openWithRetries(waitMs: number): Promise<void> {
     const generation = this.generation;
-    this.redeliveryWaitMs = waitMs;
+    this.reopenWaitMs = waitMs;
     for (;;) {
-      await this.wait(this.redeliveryWaitMs);
+      await this.wait(this.reopenWaitMs);
       if (this.stopping || generation !== this.generation) return;
       try {
         await this.open();
         return;
       } catch (error) {
         this.logger.warn(`consumer of group "${this.spec.groupId}" could not read again yet: ${describe(error)}`);
-        this.redeliveryWaitMs = Math.min(REOPEN_BACKOFF_MS.max, Math.max(REOPEN_BACKOFF_MS.first, this.redeliveryWaitMs * 2));
+        this.reopenWaitMs = Math.min(REOPEN_BACKOFF_MS.max, Math.max(REOPEN_BACKOFF_MS.first, this.reopenWaitMs * 2));
       }
     }
   }

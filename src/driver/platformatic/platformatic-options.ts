@@ -28,6 +28,8 @@ export interface PlatformaticSettings {
   consumer: Record<string, unknown>;
   /** Whether the transport commits handled records (kafkajs `run.autoCommit`, default true). */
   autoCommit: boolean;
+  /** How many records run at once over all partitions (kafkajs `run.partitionsConsumedConcurrently`); unbounded when not given. */
+  partitionsConsumedConcurrently?: number;
   /** Where a group without committed offsets starts (kafkajs `subscribe.fromBeginning`). */
   fallbackMode: 'earliest' | 'latest';
   producer: { idempotent: boolean; autocreateTopics?: boolean; metadataMaxAge?: number };
@@ -132,9 +134,6 @@ export function platformaticSettings(settings: ResolvedKafkaOptions): Platformat
   // autoCommitThreshold records were handled. This driver commits handled records as soon as the
   // commit before has returned, at least as often as either asks: both are accepted as they are.
   onlyKnown('run', run, ['autoCommit', 'autoCommitInterval', 'autoCommitThreshold', 'partitionsConsumedConcurrently']);
-  if (run?.partitionsConsumedConcurrently !== undefined && run.partitionsConsumedConcurrently !== 1) {
-    throw unsupported('run.partitionsConsumedConcurrently', 'the platformatic driver handles one record at a time');
-  }
   const subscribe = raw.subscribe as Section;
   onlyKnown('subscribe', subscribe, ['fromBeginning']);
 
@@ -156,6 +155,7 @@ export function platformaticSettings(settings: ResolvedKafkaOptions): Platformat
     groupProtocol,
     consumer: consumerOptions,
     autoCommit: run?.autoCommit !== false,
+    ...(run?.partitionsConsumedConcurrently !== undefined ? { partitionsConsumedConcurrently: run.partitionsConsumedConcurrently as number } : {}),
     fallbackMode: subscribe?.fromBeginning === true ? 'earliest' : 'latest',
     producer: {
       // Idempotent unless the user says otherwise or chose acks other than all (which idempotence

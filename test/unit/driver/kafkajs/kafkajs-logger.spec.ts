@@ -1,6 +1,5 @@
 import { logLevel } from 'kafkajs';
 import { driverLogLevel } from '../../../../src/driver/kafkajs/kafkajs-logger.js';
-import { ServerClosingError } from '../../../../src/server/shutdown-signal.js';
 
 const error = (namespace: string, message: string, extra: Record<string, unknown> = {}) => ({ namespace, level: logLevel.ERROR, log: { message, timestamp: '', logger: 'kafkajs', ...extra } });
 
@@ -11,13 +10,11 @@ describe('driverLogLevel', () => {
     expect(driverLogLevel(error('Producer', 'Failed to send messages: This server is not the leader for that topic-partition'))).toBe(logLevel.WARN);
   });
 
-  it('keeps the transport\'s own close-time hold-back quiet, and another handler error a warning', () => {
-    expect(driverLogLevel(error('Runner', 'Error when calling eachMessage', { error: new ServerClosingError() }))).toBe(logLevel.DEBUG);
-    expect(driverLogLevel(error('Runner', 'Error when calling eachMessage', { error: new Error('dead letter could not be sent') }))).toBe(logLevel.WARN);
-    // The consumer reads through eachBatch; the same lines under that name.
-    expect(driverLogLevel(error('Runner', 'Error when calling eachBatch', { error: new ServerClosingError() }))).toBe(logLevel.DEBUG);
-    expect(driverLogLevel(error('Runner', 'Error when calling eachBatch', { error: new Error('dead letter could not be sent') }))).toBe(logLevel.WARN);
-    expect(driverLogLevel(error('Consumer', `Crash: KafkaJSNumberOfRetriesExceeded: ${new ServerClosingError().message}`))).toBe(logLevel.DEBUG);
+  it('says the pauses and resumes of a partition\'s fetching at debug: the engine makes them per record', () => {
+    const info = (message: string) => ({ namespace: 'ConsumerGroup', level: logLevel.INFO, log: { message, timestamp: '', logger: 'kafkajs' } });
+    expect(driverLogLevel(info('Pausing fetching from 1 topics'))).toBe(logLevel.DEBUG);
+    expect(driverLogLevel(info('Resuming fetching from 1 topics'))).toBe(logLevel.DEBUG);
+    expect(driverLogLevel(info('Consumer has joined the group'))).toBe(logLevel.INFO);
   });
 
   it('leaves a real crash and other levels as they are', () => {

@@ -47,12 +47,16 @@ describe('the kafkajs-shaped options on the platformatic driver', () => {
     expect(settings.consumer).toMatchObject({ maxBytes: 1024, maxWaitTime: 100, isolationLevel: 0 });
   });
 
+  it('takes run.partitionsConsumedConcurrently as the bound on records running at once', () => {
+    expect(mapped({ run: { partitionsConsumedConcurrently: 4 } }).partitionsConsumedConcurrently).toBe(4);
+    expect(mapped({}).partitionsConsumedConcurrently).toBeUndefined();
+  });
+
   it.each([
     ['client.socketFactory', { client: { socketFactory: () => undefined } }],
     ['consumer.partitionAssigners', { consumer: { partitionAssigners: [] } }],
     ['producer.createPartitioner', { producer: { createPartitioner: () => () => 0 } }],
     ['producer.transactionalId', { producer: { transactionalId: 'tx' } }],
-    ['run.partitionsConsumedConcurrently', { run: { partitionsConsumedConcurrently: 4 } }],
     ['client.sasl.mechanism', { client: { sasl: { mechanism: 'aws', authorizationIdentity: 'x', accessKeyId: 'a', secretAccessKey: 's' } } }],
     ['client.enforceRequestTimeout', { client: { enforceRequestTimeout: false } }],
   ])('refuses %s, which it has no equivalent for, naming the option', (option, options) => {

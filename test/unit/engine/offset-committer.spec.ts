@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { OffsetCommitter } from '../../../../src/driver/platformatic/offset-committer.js';
+import { OffsetCommitter } from '../../../src/engine/offset-committer.js';
 
 type Committed = { topic: string; partition: number; offset: bigint }[];
 

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 
 /** The next offset to read of one partition, with the leader epoch of the record handled last. */
-interface HandledUpTo {
+export interface HandledUpTo {
   topic: string;
   partition: number;
   offset: bigint;
@@ -41,15 +41,21 @@ export class OffsetCommitter {
     private readonly guard: CommitGuard = { owns: () => true, rebalanced: () => undefined },
   ) {}
 
+  /** The record at `offset` was handled: the commit may move past it. */
   handled(topic: string, partition: number, offset: bigint, leaderEpoch: number): void {
+    this.upTo(topic, partition, offset + 1n, leaderEpoch);
+  }
+
+  /** Commits `next` as the partition's next record to read (what was before it finished). */
+  upTo(topic: string, partition: number, next: bigint, leaderEpoch = -1): void {
     let partitions = this.pending.get(topic);
     if (!partitions) this.pending.set(topic, (partitions = new Map()));
     const entry = partitions.get(partition);
     if (entry) {
-      entry.offset = offset + 1n;
+      entry.offset = next;
       entry.leaderEpoch = leaderEpoch;
     } else {
-      partitions.set(partition, { topic, partition, offset: offset + 1n, leaderEpoch });
+      partitions.set(partition, { topic, partition, offset: next, leaderEpoch });
     }
     this.inFlight ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
   }

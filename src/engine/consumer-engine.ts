@@ -1,0 +1,255 @@
+import type { Logger } from '@nestjs/common';
+import type { ConsumedRecord } from '../codec/kafka-record.js';
+import type { DeliveryControls, RecordOutcome } from '../driver/kafka-driver.interface.js';
+import { hasErrorCode } from '../errors/error-codes.js';
+import { OffsetCommitter, type CommitGuard, type HandledUpTo } from './offset-committer.js';
+import { OrderedLanes } from './ordered-lanes.js';
+import { PartitionOffsets, type OffsetTicket } from './partition-offsets.js';
+
+/** What the engine asks of the driver it runs on. */
+export interface EngineHost {
+  commit(offsets: HandledUpTo[]): Promise<void>;
+  /** Stops fetching the partition. Records of it offered meanwhile are refused: they come again after resume(). */
+  pause(topic: string, partition: number): void;
+  /** Fetches the partition again, from `from` on (the first record not handed out) when given. */
+  resume(topic: string, partition: number, from?: bigint): void;
+  /** Asked before each commit: whether the member holds the partition, and whether a rebalance is under way. */
+  guard?: CommitGuard;
+}
+
+export interface EngineSettings {
+  /** Records run at once over all partitions (`run.partitionsConsumedConcurrently`); unbounded when not given. */
+  concurrency?: number;
+  /** Records handed out and not finished, per consumer, past which room() asks the driver to wait. */
+  maxBacklog: number;
+  /** Records handed out and not finished, per partition, past which fetching that partition pauses; none when undefined. */
+  partitionBacklog?: number;
+  /** Whether finished records are committed (`run.autoCommit` is not false). */
+  commit: boolean;
+}
+
+export type RunRecord = (record: ConsumedRecord, controls: DeliveryControls) => Promise<RecordOutcome | void>;
+
+// Why a partition's records are refused for now; fetching resumes once no reason is left.
+type HoldReason = 'handler' | 'full' | 'redelivery';
+
+interface PartitionLane {
+  topic: string;
+  partition: number;
+  lane: string;
+  offsets: PartitionOffsets;
+  // Handed out and not yet settled.
+  backlog: number;
+  // Handed out and not started, in offset order (the order of handing out): what a pause puts back.
+  unstarted: Set<OffsetTicket>;
+  holds: Set<HoldReason>;
+  // The record last sent back, and how long its partition waited: doubled while the same one comes back.
+  redelivered?: { offset: bigint; waitMs: number };
+  redeliveryTimer?: NodeJS.Timeout;
+  // The member no longer holds the partition: what still runs of it finishes into nothing.
+  dropped: boolean;
+}
+
+// Waits before a record sent back is read again, doubled while the same record comes back.
+const REDELIVERY_BACKOFF_MS = { first: 300, max: 30_000 };
+
+/**
+ * Runs consumed records the way Kafka's ordering allows: each partition is a lane of its own, so a
+ * slow record holds back only the later records of its partition, never another partition or topic;
+ * `concurrency` bounds how many run at once. The driver offers records as it fetches them and goes
+ * on at once; offsets are committed up to the lowest record not finished in each partition, so a
+ * crash redelivers what was running and skips nothing. When a partition's backlog is full, or a
+ * handler pauses it, or a record is sent back, fetching of that partition pauses and resumes from
+ * the first record not handed out.
+ */
+export class ConsumerEngine {
+  private readonly lanes: OrderedLanes;
+  private readonly partitions = new Map<string, PartitionLane>();
+  private readonly committer: OffsetCommitter;
+  private backlog = 0;
+  private roomWaiters: (() => void)[] = [];
+  private stopped = false;
+  private startHold?: { until: Promise<void>; release: () => void };
+
+  constructor(
+    private readonly runRecord: RunRecord,
+    private readonly host: EngineHost,
+    private readonly settings: EngineSettings,
+    private readonly logger: Logger,
+  ) {
+    this.lanes = new OrderedLanes(settings.concurrency ?? Number.MAX_SAFE_INTEGER);
+    this.committer = new OffsetCommitter((offsets) => host.commit(offsets), logger, host.guard);
+  }
+
+  /**
+   * Takes a fetched record. True when it was handed out, or had been already (a partition read again
+   * from its last commit brings records that still run); false when its partition is held: the
+   * record comes again once fetching of it resumes, so the driver moves its position no further.
+   */
+  offer(record: ConsumedRecord, controls: DeliveryControls, leaderEpoch = -1): boolean {
+    if (this.stopped) return false;
+    const state = this.laneOf(record.topic, record.partition);
+    if (state.holds.size > 0) return false;
+    const offset = BigInt(record.offset);
+    const next = state.offsets.nextOffset;
+    if (next !== undefined && offset < next) return true;
+    const ticket = state.offsets.handOut(offset);
+    state.backlog += 1;
+    state.unstarted.add(ticket);
+    this.backlog += 1;
+    void this.lanes.run(state.lane, () => this.run(state, ticket, record, controls, leaderEpoch));
+    const bound = this.settings.partitionBacklog;
+    if (bound !== undefined && state.backlog >= bound) this.hold(state, 'full');
+    return true;
+  }
+
+  /** Resolves once the backlog is under its bound: the driver waits for it before offering more. Undefined when there is room. */
+  room(): Promise<void> | undefined {
+    if (this.backlog < this.settings.maxBacklog || this.stopped) return undefined;
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** A handler paused the partition: what was handed out of it and not started is put back, to come again on resume. */
+  pauseByHandler(topic: string, partition: number): void {
+    const state = this.laneOf(topic, partition);
+    this.hold(state, 'handler');
+    const [first] = state.unstarted;
+    if (first) this.forgetFrom(state, first.offset);
+  }
+
+  resumeByHandler(topic: string, partition: number): void {
+    const state = this.partitions.get(laneKey(topic, partition));
+    if (state) this.release(state, 'handler');
+  }
+
+  /** Whether a handler paused the partition. */
+  pausedByHandler(topic: string, partition: number): boolean {
+    return this.partitions.get(laneKey(topic, partition))?.holds.has('handler') ?? false;
+  }
+
+  /**
+   * The member holds only what `owns` says now: records of the partitions it lost are dropped, and
+   * those still running finish into nothing (the new owner reads them from the last commit).
+   */
+  retain(owns: (topic: string, partition: number) => boolean): void {
+    for (const [key, state] of this.partitions) {
+      if (owns(state.topic, state.partition)) continue;
+      state.dropped = true;
+      clearTimeout(state.redeliveryTimer);
+      this.partitions.delete(key);
+    }
+  }
+
+  /** Until `settled` resolves (a rebalance ends), no record starts: its partition may be moving. */
+  holdStarts(settled: Promise<void>): void {
+    if (this.startHold) return;
+    let release!: () => void;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    const hold = { until, release };
+    this.startHold = hold;
+    void settled.finally(() => {
+      if (this.startHold === hold) this.startHold = undefined;
+      release();
+    });
+  }
+
+  /** Commits what finished so far; resolves once the commit was made (or failed). */
+  flush(): Promise<void> {
+    return this.committer.flush();
+  }
+
+  /**
+   * Takes no more records and starts none of those waiting; waits up to `graceMs` for those running
+   * (the server's close makes them give up), then commits what finished.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    this.startHold?.release();
+    for (const state of this.partitions.values()) clearTimeout(state.redeliveryTimer);
+    this.wakeRoomWaiters();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.lanes.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    await this.committer.flush();
+  }
+
+  private async run(state: PartitionLane, ticket: OffsetTicket, record: ConsumedRecord, controls: DeliveryControls, leaderEpoch: number): Promise<void> {
+    try {
+      state.unstarted.delete(ticket);
+      if (this.startHold && !this.stopped) await this.startHold.until;
+      // Forgotten while it waited (a pause, a redelivery, a lost partition, a stop): it comes again.
+      if (this.stopped || state.dropped || !state.offsets.isLive(ticket)) return;
+      const outcome = await this.outcomeOf(record, controls);
+      if (state.dropped) return;
+      if (outcome === 'redeliver') {
+        if (!this.stopped && state.offsets.isLive(ticket)) this.redeliver(state, ticket);
+        return;
+      }
+      if (!state.offsets.finish(ticket)) return;
+      if (state.redelivered?.offset === ticket.offset) state.redelivered = undefined;
+      const upTo = this.settings.commit ? state.offsets.committable() : undefined;
+      if (upTo !== undefined) this.committer.upTo(state.topic, state.partition, upTo, leaderEpoch);
+    } finally {
+      state.backlog -= 1;
+      this.backlog -= 1;
+      const bound = this.settings.partitionBacklog;
+      if (bound !== undefined && state.holds.has('full') && state.backlog <= bound / 2) this.release(state, 'full');
+      if (this.backlog < this.settings.maxBacklog) this.wakeRoomWaiters();
+    }
+  }
+
+  private async outcomeOf(record: ConsumedRecord, controls: DeliveryControls): Promise<RecordOutcome | void> {
+    try {
+      return await this.runRecord(record, controls);
+    } catch (error) {
+      if (!hasErrorCode(error, 'KAFKA_SERVER_CLOSING')) this.logger.warn(`${record.topic}[${record.partition}]@${record.offset} will be delivered again: ${(error as Error)?.message ?? String(error)}`);
+      return 'redeliver';
+    }
+  }
+
+  /** Sends the record back: it and every later record of its partition come again, after a wait. */
+  private redeliver(state: PartitionLane, ticket: OffsetTicket): void {
+    this.forgetFrom(state, ticket.offset);
+    const previous = state.redelivered;
+    const waitMs = previous?.offset === ticket.offset ? Math.min(REDELIVERY_BACKOFF_MS.max, previous.waitMs * 2) : REDELIVERY_BACKOFF_MS.first;
+    state.redelivered = { offset: ticket.offset, waitMs };
+    this.hold(state, 'redelivery');
+    clearTimeout(state.redeliveryTimer);
+    state.redeliveryTimer = setTimeout(() => this.release(state, 'redelivery'), waitMs);
+  }
+
+  private forgetFrom(state: PartitionLane, offset: bigint): void {
+    state.offsets.rewind(offset);
+    for (const ticket of state.unstarted) if (ticket.offset >= offset) state.unstarted.delete(ticket);
+  }
+
+  private hold(state: PartitionLane, reason: HoldReason): void {
+    const first = state.holds.size === 0;
+    state.holds.add(reason);
+    if (first) this.host.pause(state.topic, state.partition);
+  }
+
+  private release(state: PartitionLane, reason: HoldReason): void {
+    if (!state.holds.delete(reason) || state.holds.size > 0 || state.dropped || this.stopped) return;
+    this.host.resume(state.topic, state.partition, state.offsets.nextOffset);
+  }
+
+  private laneOf(topic: string, partition: number): PartitionLane {
+    const key = laneKey(topic, partition);
+    let state = this.partitions.get(key);
+    if (!state) {
+      state = { topic, partition, lane: key, offsets: new PartitionOffsets(), backlog: 0, unstarted: new Set(), holds: new Set(), dropped: false };
+      this.partitions.set(key, state);
+    }
+    return state;
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.roomWaiters.length === 0) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+const laneKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
