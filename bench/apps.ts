@@ -72,10 +72,17 @@ function kafkaOptions(brokers: string[], name: string, groupId = uniqueGroupId(n
   return { client: { brokers, clientId: name, logLevel: logLevel.NOTHING }, consumer: { groupId }, subscribe: { fromBeginning: true } };
 }
 
+/** Options a scenario adds to the server's, per transport. */
+export interface ServerExtras {
+  ours?: Record<string, unknown>;
+  builtin?: Record<string, unknown>;
+}
+
 /** A listening microservice; servers given the same `groupId` share the topic's partitions. */
-export async function startServer(kind: Transports, module: Type<unknown>, brokers: string[], groupId?: string): Promise<INestMicroservice> {
+export async function startServer(kind: Transports, module: Type<unknown>, brokers: string[], groupId?: string, extras: ServerExtras = {}): Promise<INestMicroservice> {
   const options = kafkaOptions(brokers, `bench-${kind}-server`, groupId);
-  const config: MicroserviceOptions = kind === 'ours' ? { strategy: new ServerKafka({ ...options, driver: benchDriver() }) } : { transport: Transport.KAFKA, options };
+  const config: MicroserviceOptions =
+    kind === 'ours' ? { strategy: new ServerKafka({ ...options, ...extras.ours, driver: benchDriver() }) } : { transport: Transport.KAFKA, options: { ...options, ...extras.builtin } };
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { ...config, logger: false });
   await app.listen();
   return app;

@@ -7,7 +7,7 @@ import { ratioChart } from './report/chart.js';
 import type { Row } from './report/row.js';
 import { markdownTable } from './report/table.js';
 import { benchSizes } from './sizes.js';
-import { closeTimeRows, eventRows, memoryRows, readyTimeRows, requestReplyRows, scaleOutRows, steadyStreamRows } from './suite.js';
+import { closeTimeRows, eventRows, memoryRows, readyTimeRows, requestReplyRows, scaleOutRows, steadyStreamRows, waitingHandlerRows } from './suite.js';
 
 /**
  * `npm run bench`: every scenario for this transport, on each driver this Node runs, and its
@@ -23,6 +23,7 @@ const SCENARIOS = {
   'close-time': closeTimeRows,
   memory: memoryRows,
   'scale-out': scaleOutRows,
+  'waiting-handler': waitingHandlerRows,
   'steady-stream': steadyStreamRows,
 };
 const SCENARIO_NAMES = Object.keys(SCENARIOS);

@@ -23,12 +23,16 @@ export interface BenchSizes {
   scaleOutInstances: number[];
   /** Milliseconds of the steady request stream (0: not run). */
   steadyMs: number;
+  /** Events per run of the 5 ms handler at concurrency 1 (four times as many above it). */
+  waitingEvents: number;
+  /** The concurrencies (records of a partition at once) the 5 ms handler runs at. */
+  waitingConcurrencies: number[];
 }
 
 const PROFILES: Record<BenchSizes['profile'], Omit<BenchSizes, 'profile'>> = {
-  smoke: { runs: 1, events: 200, sequential: 20, concurrent: 200, callers: [64, 512], timeouts: 500, scaleOutEvents: 120, scaleOutInstances: [1, 2], steadyMs: 3000 },
-  full: { runs: 5, events: 200_000, sequential: 2000, concurrent: 20_000, callers: [64, 512], timeouts: 100_000, scaleOutEvents: 3000, scaleOutInstances: [1, 2, 3], steadyMs: 0 },
-  long: { runs: 5, events: 200_000, sequential: 2000, concurrent: 20_000, callers: [64, 512], timeouts: 100_000, scaleOutEvents: 3000, scaleOutInstances: [1, 2, 3], steadyMs: 600_000 },
+  smoke: { runs: 1, events: 200, sequential: 20, concurrent: 200, callers: [64, 512], timeouts: 500, scaleOutEvents: 120, scaleOutInstances: [1, 2], steadyMs: 3000, waitingEvents: 120, waitingConcurrencies: [1, 8] },
+  full: { runs: 5, events: 200_000, sequential: 2000, concurrent: 20_000, callers: [64, 512], timeouts: 100_000, scaleOutEvents: 3000, scaleOutInstances: [1, 2, 3], steadyMs: 0, waitingEvents: 6000, waitingConcurrencies: [1, 8, 64] },
+  long: { runs: 5, events: 200_000, sequential: 2000, concurrent: 20_000, callers: [64, 512], timeouts: 100_000, scaleOutEvents: 3000, scaleOutInstances: [1, 2, 3], steadyMs: 600_000, waitingEvents: 6000, waitingConcurrencies: [1, 8, 64] },
 };
 
 export function benchSizes(env: NodeJS.ProcessEnv = process.env): BenchSizes {
@@ -53,5 +57,7 @@ export function benchSizes(env: NodeJS.ProcessEnv = process.env): BenchSizes {
     scaleOutEvents: number('BENCH_SCALE_OUT_EVENTS', base.scaleOutEvents),
     scaleOutInstances: base.scaleOutInstances,
     steadyMs: number('BENCH_STEADY_MS', base.steadyMs),
+    waitingEvents: number('BENCH_WAITING_EVENTS', base.waitingEvents),
+    waitingConcurrencies: base.waitingConcurrencies,
   };
 }

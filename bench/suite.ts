@@ -9,6 +9,7 @@ import { clientReadyTime } from './scenarios/ready-time.js';
 import { requestReply, type RequestReplyFigures } from './scenarios/request-reply.js';
 import { scaleOut } from './scenarios/scale-out.js';
 import { steadyStream } from './scenarios/steady-stream.js';
+import { WAITING_HANDLER_MS, WAITING_PARTITIONS, waitingHandler } from './scenarios/waiting-handler.js';
 import type { BenchSizes } from './sizes.js';
 import { spread, type Spread } from './stats.js';
 
@@ -197,6 +198,32 @@ export async function scaleOutRows(brokers: string[], sizes: BenchSizes, progres
     sizes.scaleOutInstances.map((instances) =>
       row({ name: `scale-out: ${instances} server instance(s), 6 partitions, 2 ms handler`, unit: 'messages/s', ours: spread(measured.get(instances)!.ours(driver)), builtin: spread(measured.get(instances)!.builtin) }),
     ),
+  );
+}
+
+/**
+ * A handler that waits 5 ms, at each concurrency, beside the built-in with
+ * partitionsConsumedConcurrently: 6. The goal is 0.8x of the limit the waits set (concurrency x 200/s
+ * per partition); at 64 the limit is the fast-handler rate, which the events rows measure.
+ */
+export async function waitingHandlerRows(brokers: string[], sizes: BenchSizes, progress: Progress, drivers: Driver[]): Promise<Row[]> {
+  const measured = new Map<number, Awaited<ReturnType<typeof oursOnEachDriverAndBuiltin<number>>>>();
+  const eventsAt = (concurrency: number) => sizes.waitingEvents * (concurrency === 1 ? 1 : 4);
+  for (const concurrency of sizes.waitingConcurrencies) {
+    progress(`${WAITING_HANDLER_MS} ms handler at concurrency ${concurrency}`);
+    measured.set(concurrency, await oursOnEachDriverAndBuiltin(drivers, sizes.runs, (kind) => waitingHandler(kind, brokers, concurrency, eventsAt(concurrency)), progress));
+  }
+  return rowsPerDriver(drivers, (driver) =>
+    sizes.waitingConcurrencies.map((concurrency) => {
+      const limit = WAITING_PARTITIONS * concurrency * (1000 / WAITING_HANDLER_MS);
+      return row({
+        name: `${WAITING_HANDLER_MS} ms handler, concurrency ${concurrency}, ${WAITING_PARTITIONS} partitions, ${eventsAt(concurrency)} events (built-in: partitionsConsumedConcurrently ${WAITING_PARTITIONS})`,
+        unit: 'messages/s',
+        ours: spread(measured.get(concurrency)!.ours(driver)),
+        builtin: spread(measured.get(concurrency)!.builtin),
+        goals: concurrency < 64 ? [{ oursAtLeast: Math.round(0.8 * limit), text: `≥ 0.8× the limit of ${limit}/s` }] : undefined,
+      });
+    }),
   );
 }
 

@@ -2,10 +2,11 @@ import type { Spread } from '../stats.js';
 
 /** What a scenario is measured against, from the goals in the README's performance section. */
 export interface Goal {
-  /** `vs_builtin`, `vs_kafkajs` or `vs_platformatic` at least `atLeast`, or ours' median at most `oursAtMost`. */
+  /** `vs_builtin`, `vs_kafkajs` or `vs_platformatic` at least `atLeast`, or ours' median at most `oursAtMost` or at least `oursAtLeast`. */
   ratio?: 'vs_builtin' | 'vs_kafkajs' | 'vs_platformatic';
   atLeast?: number;
   oursAtMost?: number;
+  oursAtLeast?: number;
   text: string;
   met?: boolean;
 }
@@ -59,7 +60,12 @@ export function row(input: RowInput): Row {
   };
   result.goals = input.goals?.map((goal) => {
     const value = goal.ratio ? result[goal.ratio] : undefined;
-    const met = goal.ratio !== undefined && goal.atLeast !== undefined ? value !== undefined && value >= goal.atLeast : goal.oursAtMost !== undefined && input.ours.median <= goal.oursAtMost;
+    const met =
+      goal.ratio !== undefined && goal.atLeast !== undefined
+        ? value !== undefined && value >= goal.atLeast
+        : goal.oursAtLeast !== undefined
+          ? input.ours.median >= goal.oursAtLeast
+          : goal.oursAtMost !== undefined && input.ours.median <= goal.oursAtMost;
     return { ...goal, met };
   });
   return result;

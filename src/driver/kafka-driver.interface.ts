@@ -80,6 +80,17 @@ export interface AssignmentChange {
   settled: boolean;
 }
 
+/**
+ * How the records of a topic may overlap. Under `partition` a partition's records run one at a
+ * time, in offset order; under `key` up to `concurrency` records of one partition run at once, never
+ * two of one key, each key's records in offset order.
+ */
+export interface RecordOrdering {
+  ordering: 'partition' | 'key';
+  /** Records of one partition running at once (1 under `partition`). */
+  concurrency: number;
+}
+
 export interface ConsumerSpec {
   groupId: string;
   /** Topic names and RegExps to subscribe to. */
@@ -94,9 +105,18 @@ export interface ConsumerSpec {
    */
   replyPartitions?: { joinedAt: number; current(): Record<string, number> };
   onRecord(record: ConsumedRecord, controls: DeliveryControls): Promise<RecordOutcome | void>;
+  /** How records of `topic` may overlap; one at a time per partition when not given. */
+  orderingOf?(topic: string): RecordOrdering;
   /** Each group join (or, under KIP-848, each changed assignment): the partitions this member now holds, per topic. */
   onAssignment?(assignment: Record<string, number[]>, change: AssignmentChange): void;
   status?: StatusSink;
+}
+
+/** How a stopping consumer lets its records in flight finish. */
+export interface StopDrain {
+  withinMs: number;
+  /** Makes what still runs give up (the server's close), so that the stop ends. */
+  giveUp(): void;
 }
 
 export interface DriverConsumer {
@@ -112,8 +132,12 @@ export interface DriverConsumer {
    * Rejects when the consumer cannot start at all.
    */
   start(): Promise<void>;
-  /** Stops fetching and leaves the group; records in flight stay uncommitted unless already handled. */
-  stop(): Promise<void>;
+  /**
+   * Stops fetching and leaves the group. Records running may finish within `drain.withinMs` (what
+   * finishes is committed); then `drain.giveUp()` is called, and what still runs stays uncommitted.
+   * Without `drain`, what runs is given up on at once.
+   */
+  stop(drain?: StopDrain): Promise<void>;
   /** How many members of the group read `topic` now: each client instance is one. */
   groupSize(topic: string): Promise<number>;
   /** Commits offsets of this member's group: the offset of the next record to read, per partition. */

@@ -1,9 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import type { ConsumedRecord } from '../codec/kafka-record.js';
-import type { DeliveryControls, RecordOutcome } from '../driver/kafka-driver.interface.js';
+import type { DeliveryControls, RecordOrdering, RecordOutcome, StopDrain } from '../driver/kafka-driver.interface.js';
 import { hasErrorCode } from '../errors/error-codes.js';
 import { OffsetCommitter, type CommitGuard, type HandledUpTo } from './offset-committer.js';
-import { OrderedLanes } from './ordered-lanes.js';
+import { OrderedLanes, type LaneGroup } from './ordered-lanes.js';
 import { PartitionOffsets, type OffsetTicket } from './partition-offsets.js';
 
 /** What the engine asks of the driver it runs on. */
@@ -26,6 +26,8 @@ export interface EngineSettings {
   partitionBacklog?: number;
   /** Whether finished records are committed (`run.autoCommit` is not false). */
   commit: boolean;
+  /** How records of a topic may overlap (its handler's `ordering` and `concurrency`); one at a time per partition when not given. */
+  orderingOf?: (topic: string) => RecordOrdering;
 }
 
 export type RunRecord = (record: ConsumedRecord, controls: DeliveryControls) => Promise<RecordOutcome | void>;
@@ -37,6 +39,8 @@ interface PartitionLane {
   topic: string;
   partition: number;
   lane: string;
+  // Under key ordering: the partition's key lanes, bounded together by its concurrency.
+  keyLanes?: LaneGroup;
   offsets: PartitionOffsets;
   // Handed out and not yet settled.
   backlog: number;
@@ -52,11 +56,14 @@ interface PartitionLane {
 
 // Waits before a record sent back is read again, doubled while the same record comes back.
 const REDELIVERY_BACKOFF_MS = { first: 300, max: 30_000 };
+// After giving up, how long records still running get to settle (the server's close rejects them at once).
+const GIVE_UP_SETTLE_MS = 1_000;
 
 /**
  * Runs consumed records the way Kafka's ordering allows: each partition is a lane of its own, so a
  * slow record holds back only the later records of its partition, never another partition or topic;
- * `concurrency` bounds how many run at once. The driver offers records as it fetches them and goes
+ * `concurrency` bounds how many run at once. Under key ordering a partition's keys are lanes too,
+ * up to the topic's concurrency of them at once. The driver offers records as it fetches them and goes
  * on at once; offsets are committed up to the lowest record not finished in each partition, so a
  * crash redelivers what was running and skips nothing. When a partition's backlog is full, or a
  * handler pauses it, or a record is sent back, fetching of that partition pauses and resumes from
@@ -97,7 +104,8 @@ export class ConsumerEngine {
     state.backlog += 1;
     state.unstarted.add(ticket);
     this.backlog += 1;
-    void this.lanes.run(state.lane, () => this.run(state, ticket, record, controls, leaderEpoch));
+    const lane = state.keyLanes ? keyLane(state.lane, record.key) : state.lane;
+    void this.lanes.run(lane, () => this.run(state, ticket, record, controls, leaderEpoch), state.keyLanes);
     const bound = this.settings.partitionBacklog;
     if (bound !== undefined && state.backlog >= bound) this.hold(state, 'full');
     return true;
@@ -159,18 +167,30 @@ export class ConsumerEngine {
   }
 
   /**
-   * Takes no more records and starts none of those waiting; waits up to `graceMs` for those running
-   * (the server's close makes them give up), then commits what finished.
+   * Takes no more records at once, and starts none of those waiting (they were not handled: the
+   * next owner reads them from the commit). Records running may finish within `drain.withinMs`;
+   * then the drain gives up on the rest, which stay uncommitted. Resolves once what finished was
+   * committed.
    */
-  async stop(graceMs: number): Promise<void> {
+  async stop(drain?: StopDrain): Promise<void> {
     this.stopped = true;
     this.startHold?.release();
     for (const state of this.partitions.values()) clearTimeout(state.redeliveryTimer);
     this.wakeRoomWaiters();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.lanes.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+    if (!(await this.idleWithin(drain?.withinMs ?? 0))) {
+      drain?.giveUp();
+      await this.idleWithin(GIVE_UP_SETTLE_MS);
+    }
     await this.committer.flush();
+  }
+
+  private async idleWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const idle = this.lanes.idle().then(() => true);
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const result = await Promise.race([idle, late]);
+    clearTimeout(timer);
+    return result;
   }
 
   private async run(state: PartitionLane, ticket: OffsetTicket, record: ConsumedRecord, controls: DeliveryControls, leaderEpoch: number): Promise<void> {
@@ -238,7 +258,9 @@ export class ConsumerEngine {
     const key = laneKey(topic, partition);
     let state = this.partitions.get(key);
     if (!state) {
-      state = { topic, partition, lane: key, offsets: new PartitionOffsets(), backlog: 0, unstarted: new Set(), holds: new Set(), dropped: false };
+      const ordering = this.settings.orderingOf?.(topic);
+      const keyLanes = ordering?.ordering === 'key' && ordering.concurrency > 1 ? { limit: ordering.concurrency, running: 0 } : undefined;
+      state = { topic, partition, lane: key, keyLanes, offsets: new PartitionOffsets(), backlog: 0, unstarted: new Set(), holds: new Set(), dropped: false };
       this.partitions.set(key, state);
     }
     return state;
@@ -253,3 +275,5 @@ export class ConsumerEngine {
 }
 
 const laneKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+// Latin-1 maps each byte to one character, so distinct keys make distinct lanes; null keys share one.
+const keyLane = (partitionLane: string, key: Buffer | null): string => (key === null ? `${partitionLane}\u0000n` : `${partitionLane}\u0000k${key.toString('latin1')}`);

@@ -1,7 +1,14 @@
 interface Waiting {
   // Submission order: among the lanes that may start, the oldest task goes first.
   seq: number;
+  group?: LaneGroup;
   start: () => void;
+}
+
+/** Lanes that share a bound of their own besides the overall one: the key lanes of one partition, say. */
+export interface LaneGroup {
+  readonly limit: number;
+  running: number;
 }
 
 /**
@@ -9,7 +16,9 @@ interface Waiting {
  * task of its lane has finished and fewer than `concurrency` tasks run in all; among the tasks that
  * may start, the oldest goes first. A lane is whatever must stay in order: a partition (Kafka's
  * order), or a key within a partition (records of one key never overlap and run in offset order).
- * A task that fails frees its lane like one that succeeds; what its failure means is its caller's.
+ * A task may belong to a group of lanes with a bound of its own (at most so many keys of one
+ * partition at once). A task that fails frees its lane like one that succeeds; what its failure
+ * means is its caller's.
  */
 export class OrderedLanes {
   private readonly busy = new Set<string>();
@@ -38,10 +47,11 @@ export class OrderedLanes {
     return this.waitingCount;
   }
 
-  run<T>(lane: string, task: () => Promise<T>): Promise<T> {
+  run<T>(lane: string, task: () => Promise<T>, group?: LaneGroup): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const start = () => {
         this.busy.add(lane);
+        if (group) group.running += 1;
         let outcome: Promise<T>;
         try {
           outcome = task();
@@ -50,13 +60,15 @@ export class OrderedLanes {
         }
         outcome.then(resolve, reject).finally(() => {
           this.busy.delete(lane);
+          if (group) group.running -= 1;
           if (this.queues.has(lane)) this.ready.add(lane);
           this.startWhatMay();
         });
       };
       const queue = this.queues.get(lane);
-      if (queue) queue.push({ seq: this.seq++, start });
-      else this.queues.set(lane, [{ seq: this.seq++, start }]);
+      const waiting = { seq: this.seq++, group, start };
+      if (queue) queue.push(waiting);
+      else this.queues.set(lane, [waiting]);
       this.waitingCount += 1;
       if (!this.busy.has(lane)) this.ready.add(lane);
       this.startWhatMay();
@@ -79,7 +91,7 @@ export class OrderedLanes {
     try {
       do {
         this.rescan = false;
-        while (this.busy.size < this.concurrency && this.ready.size > 0) this.startLane(this.oldestReady());
+        for (let lane = this.oldestReady(); lane !== undefined && this.busy.size < this.concurrency; lane = this.oldestReady()) this.startLane(lane);
       } while (this.rescan);
     } finally {
       this.scanning = false;
@@ -91,17 +103,18 @@ export class OrderedLanes {
     }
   }
 
-  private oldestReady(): string {
+  /** The ready lane whose head is oldest, leaving out lanes whose group is at its bound. */
+  private oldestReady(): string | undefined {
     let oldest: string | undefined;
     let oldestSeq = Infinity;
     for (const lane of this.ready) {
-      const seq = this.queues.get(lane)![0].seq;
-      if (seq < oldestSeq) {
+      const head = this.queues.get(lane)![0];
+      if (head.seq < oldestSeq && (!head.group || head.group.running < head.group.limit)) {
         oldest = lane;
-        oldestSeq = seq;
+        oldestSeq = head.seq;
       }
     }
-    return oldest!;
+    return oldest;
   }
 
   private startLane(lane: string): void {

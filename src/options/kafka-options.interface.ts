@@ -80,6 +80,23 @@ export interface KafkaTransportOptions {
    * the handler's topic. Default false: one consumer, one group, as on the built-in transport.
    */
   topicConsumers?: boolean;
+  /**
+   * Server: records of one partition that may run at once (default 1). Above 1, records of one key
+   * still never overlap and run in offset order (`ordering: 'key'`). Partitions and topics always run
+   * side by side. Per handler: `@EventPattern('orders', { concurrency: 16 })`.
+   */
+  concurrency?: number;
+  /**
+   * Server: what keeps its order within a partition: `'partition'` (one record at a time, the
+   * default while `concurrency` is 1) or `'key'` (the default above 1). Per handler in its extras.
+   */
+  ordering?: 'partition' | 'key';
+  /**
+   * Server: how long `close()` lets the handlers still running finish, in milliseconds (default
+   * 10000): fetching stops at once, what finishes is committed, what still runs then is given up on
+   * (left uncommitted, delivered again). 0 gives up at once.
+   */
+  shutdownTimeout?: number;
 }
 
 /** The whole `{ transport, options }` object users pass to `Transport.KAFKA`, also accepted as is. */

@@ -11,7 +11,7 @@ export const TOP_LEVEL_OPTIONS = [
   // Nest's, proposed (nestjs/nest#16555)
   'topicConsumers',
   // this transport's
-  'eventRetry', 'handlerTimeout', 'driver', 'groupProtocol', 'replyConvention', 'requestTimeout', 'emitBatchMaxMessages', 'createTopics',
+  'eventRetry', 'handlerTimeout', 'driver', 'groupProtocol', 'replyConvention', 'requestTimeout', 'emitBatchMaxMessages', 'createTopics', 'concurrency', 'ordering', 'shutdownTimeout',
 ] as const;
 
 /** The keys of each object-valued option, by its path. */

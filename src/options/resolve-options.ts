@@ -21,7 +21,12 @@ export interface ResolvedKafkaOptions {
   readonly createTopics: boolean;
   readonly topicConsumers: boolean;
   readonly emitBatchMaxMessages: number;
+  /** How long a closing server lets running handlers finish. */
+  readonly shutdownTimeoutMs: number;
 }
+
+/** Default `shutdownTimeout`: Spring for Apache Kafka's container waits as long for its listeners. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 const describe = (value: unknown) => (typeof value === 'string' ? `"${value}"` : Array.isArray(value) ? `array ${JSON.stringify(value)}` : `${typeof value} ${String(value)}`);
 
@@ -96,6 +101,11 @@ export function resolveOptions(input: KafkaTransportOptions | KafkaMicroserviceO
     throw new InvalidOptionError('emitBatchMaxMessages', `expected a whole number of at least 1, got ${describe(emitBatchMaxMessages)}`, 'For example: { emitBatchMaxMessages: 500 }, or 1 to send every emit alone');
   }
 
+  const shutdownTimeoutMs = raw.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  if (typeof shutdownTimeoutMs !== 'number' || !Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs < 0) {
+    throw new InvalidOptionError('shutdownTimeout', `expected a whole number of milliseconds, 0 or more, got ${describe(shutdownTimeoutMs)}`, 'For example: { shutdownTimeout: 10000 }, or 0 to give up on running handlers at once');
+  }
+
   const postfixId = raw.postfixId ?? `-${role}`;
   return Object.freeze({
     raw: Object.freeze({ ...raw }),
@@ -112,5 +122,6 @@ export function resolveOptions(input: KafkaTransportOptions | KafkaMicroserviceO
     createTopics: raw.createTopics ?? true,
     topicConsumers: raw.topicConsumers ?? false,
     emitBatchMaxMessages,
+    shutdownTimeoutMs,
   });
 }

@@ -2,8 +2,8 @@ import { InvalidOptionError } from '../errors/invalid-option.error.js';
 import { checkKeys } from '../options/check-option-names.js';
 
 // What a handler's extras (`@EventPattern('orders', { ... })`) may set, by kind of handler.
-const EVENT_EXTRAS = ['eventRetry', 'handlerTimeout'] as const;
-const REQUEST_EXTRAS = ['handlerTimeout'] as const;
+const EVENT_EXTRAS = ['eventRetry', 'handlerTimeout', 'concurrency', 'ordering'] as const;
+const REQUEST_EXTRAS = ['handlerTimeout', 'concurrency', 'ordering'] as const;
 
 // The fields Nest's addHandler sets on a handler.
 interface Handler {

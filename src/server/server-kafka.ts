@@ -31,6 +31,7 @@ import { DEFAULT_EVENT_RETRY, resolveEventRetry } from './event-retry-policy.js'
 import { ServerClosingError, ShutdownSignal } from './shutdown-signal.js';
 import { DEFAULT_HANDLER_TIMEOUT_MS, HandlerTimeouts, resolveHandlerTimeout } from './handler-timeout.js';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error.js';
+import { DEFAULT_ORDERING, HandlerOrderings, resolveOrdering } from './record-ordering.js';
 
 type Handler = MessageHandler & { isEventHandler?: boolean };
 
@@ -61,6 +62,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   // Replies to concurrent requests leave in shared produce requests, one lane per reply topic.
   private readonly replies: ProduceCoalescer;
   private readonly timeouts: HandlerTimeouts;
+  private readonly orderings: HandlerOrderings;
   // Set once a hook is: without one, a message pays nothing for them.
   private processingHooks?: ProcessingHooks;
 
@@ -71,6 +73,7 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     this.replySerializer = (this.settings.serializer as typeof this.replySerializer | undefined) ?? new KafkaRequestSerializer();
     this.requestDeserializer = (this.settings.deserializer as typeof this.requestDeserializer | undefined) ?? new KafkaRequestDeserializer();
     this.timeouts = new HandlerTimeouts(resolveHandlerTimeout(this.settings.raw.handlerTimeout, DEFAULT_HANDLER_TIMEOUT_MS, 'handlerTimeout'));
+    this.orderings = new HandlerOrderings(resolveOrdering(this.settings.raw, DEFAULT_ORDERING, (key) => key));
     this.events = new EventDispatcher({
       logger: this.logger,
       groupIdOf: (topic) => (this.settings.topicConsumers ? topicGroupId(this.settings.groupId, topic) : this.settings.groupId),
@@ -151,19 +154,23 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   }
 
   /**
-   * Stops consuming and disconnects. Handlers still running are abandoned: their messages are not
-   * committed (the group delivers them again) and their streams are unsubscribed, so a handler that
-   * never ends cannot keep the server from closing.
+   * Stops consuming and disconnects. Fetching stops at once; handlers still running get
+   * `shutdownTimeout` to finish, and what finished is committed before the server leaves its group.
+   * Those still running then are given up on: their messages are not committed (the group delivers
+   * them again) and their streams are unsubscribed, so a handler that never ends cannot keep the
+   * server from closing.
    */
   async close(): Promise<void> {
     this.startUp?.abort(new ServerClosingError());
-    this.closing.trigger();
-    for (const subscription of [...this.running]) subscription.unsubscribe();
-    // Fetching stops first: a message fetched while closing would only be refused (and redelivered).
+    const giveUp = () => {
+      this.closing.trigger();
+      for (const subscription of [...this.running]) subscription.unsubscribe();
+    };
     const consumers = this.consumers;
     this.consumers = [];
     this.consumerOfTopic = new Map();
-    await Promise.all(consumers.map((consumer) => consumer.stop()));
+    await Promise.all(consumers.map((consumer) => consumer.stop({ withinMs: this.settings.shutdownTimeoutMs, giveUp })));
+    giveUp();
     // Replies already on their way are produced before the producer goes.
     await Promise.race([Promise.allSettled([...this.replying]), new Promise((grace) => setTimeout(grace, REPLY_DRAIN_MS).unref())]);
     const producer = this.producer;
@@ -194,10 +201,11 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     this.producer = driver.producer(this._status$);
 
     const handlers = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>)];
-    // Bad handler extras fail listen(), not the first message: unknown keys and timeouts here, eventRetry just below.
+    // Bad handler extras fail listen(), not the first message: unknown keys, timeouts and orderings here, eventRetry just below.
     for (const [topic, handler] of handlers) {
       checkHandlerExtras(topic, handler);
       this.timeouts.of(handler, String(topic));
+      this.orderingOfHandler(handler, topic);
     }
     // Resolving each event handler's dead-letter topic also checks its eventRetry extras, at start-up.
     const planned = handlers.map(([pattern, handler]) => ({
@@ -210,6 +218,10 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
         ...plan,
         createTopics: settings.createTopics,
         onRecord: (record, controls) => this.handleMessage(record, controls),
+        orderingOf: (topic) => {
+          const handler = this.getHandlerByPattern(topic);
+          return handler ? this.orderingOfHandler(handler, topic) : this.orderings.serverDefault;
+        },
         status: this._status$,
       });
       this.consumers.push(consumer);
@@ -218,6 +230,11 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     await this.producer.connect();
     // listen() resolves once the group (each group) has given this server its partitions, not before.
     await Promise.all(this.consumers.map((consumer) => consumer.start()));
+  }
+
+  private orderingOfHandler(handler: Handler, pattern: string | RegExp): ReturnType<HandlerOrderings['of']> {
+    const decorator = `@${handler.isEventHandler ? 'EventPattern' : 'MessagePattern'}(${typeof pattern === 'string' ? `'${pattern}'` : String(pattern)})`;
+    return this.orderings.of(handler, decorator);
   }
 
   private async handleMessage(record: ConsumedRecord, { heartbeat }: DeliveryControls): Promise<RecordOutcome | void> {

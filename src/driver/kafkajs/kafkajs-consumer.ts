@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { Consumer, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ResolvedKafkaOptions } from '../../options/resolve-options.js';
-import type { ConsumerSpec, DriverConsumer } from '../kafka-driver.interface.js';
+import type { ConsumerSpec, DriverConsumer, StopDrain } from '../kafka-driver.interface.js';
 import { ConsumerEngine } from '../../engine/consumer-engine.js';
 import { KAFKAJS_CONSUMER_DEFAULTS } from '../kafkajs-defaults.js';
 import { BusyHeartbeat } from './busy-heartbeat.js';
@@ -22,8 +22,6 @@ const PARTITION_BACKLOG = 2_000;
 const MAX_BACKLOG = 10_000;
 // A rebalance holds records from starting until the member joined again; past this, they start.
 const REBALANCE_HOLD_MAX_MS = 30_000;
-// How long stop() waits for records still running (close() makes them give up at once).
-const STOP_GRACE_MS = 5_000;
 
 // kafkajs's pause() and resume() take topics with their partitions, or without for all of them.
 type PauseTopics = Parameters<Consumer['pause']>[0];
@@ -71,7 +69,7 @@ export class KafkajsConsumer implements DriverConsumer {
         },
         guard: { owns: (topic, partition) => this.owned.has(`${topic}:${partition}`), rebalanced: () => undefined },
       },
-      { concurrency: run?.partitionsConsumedConcurrently, maxBacklog: MAX_BACKLOG, partitionBacklog: PARTITION_BACKLOG, commit: run?.autoCommit !== false },
+      { concurrency: run?.partitionsConsumedConcurrently, maxBacklog: MAX_BACKLOG, partitionBacklog: PARTITION_BACKLOG, commit: run?.autoCommit !== false, orderingOf: spec.orderingOf },
       logger,
     );
     // A handler's pause (context.getConsumer().pause) goes through the engine, which also puts back
@@ -102,9 +100,10 @@ export class KafkajsConsumer implements DriverConsumer {
     await joined;
   }
 
-  async stop(): Promise<void> {
-    // Records that finish while the engine stops are committed before the member leaves its group.
-    await this.engine.stop(STOP_GRACE_MS);
+  async stop(drain?: StopDrain): Promise<void> {
+    // Records that finish while the engine stops are committed before the member leaves its group;
+    // kafkajs fetches on meanwhile (refused), so the member keeps heartbeating.
+    await this.engine.stop(drain);
     this.busyHeartbeat.stop();
     this.joined?.();
     await this.native.disconnect();

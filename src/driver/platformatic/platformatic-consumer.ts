@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
 import { KafkaStatus } from '../../kafka-status.enum.js';
-import type { ConsumerSpec, DeliveryControls, DriverConsumer } from '../kafka-driver.interface.js';
+import type { ConsumerSpec, DeliveryControls, DriverConsumer, StopDrain } from '../kafka-driver.interface.js';
 import { ConsumerEngine } from '../../engine/consumer-engine.js';
 import type { PlatformaticSettings } from './platformatic-options.js';
 import { PartitionPauses, type TopicPartitions } from './partition-pauses.js';
@@ -19,8 +19,6 @@ const REBALANCE_HOLD_MAX_MS = 30_000;
 const FIRST_ASSIGNMENT_WAIT_MS = 15_000;
 // Records handed to the engine and not finished, past which reading waits: memory stays bounded.
 const MAX_BACKLOG = 10_000;
-// How long stop() waits for records still running (close() makes them give up at once).
-const STOP_GRACE_MS = 5_000;
 
 type Assignments = { topic: string; partitions: number[] }[];
 
@@ -102,7 +100,7 @@ export class PlatformaticConsumer implements DriverConsumer {
           rebalanced: () => this.rebalanceHold?.until,
         },
       },
-      { concurrency: settings.partitionsConsumedConcurrently, maxBacklog: MAX_BACKLOG, commit: settings.autoCommit },
+      { concurrency: settings.partitionsConsumedConcurrently, maxBacklog: MAX_BACKLOG, commit: settings.autoCommit, orderingOf: spec.orderingOf },
       logger,
     );
   }
@@ -239,8 +237,10 @@ export class PlatformaticConsumer implements DriverConsumer {
     });
   }
 
-  async stop(): Promise<void> {
+  async stop(drain?: StopDrain): Promise<void> {
     this.stopping = true;
+    // First, so that a read waiting for room in the backlog ends; platformatic heartbeats meanwhile.
+    const drained = this.engine.stop(drain);
     this.assigned?.();
     this.endWaits();
     this.releaseRebalanceHold();
@@ -249,7 +249,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     await stream?.close().catch(() => undefined);
     await this.running;
     // Records that finish while the engine stops are committed before the member leaves its group.
-    await this.engine.stop(STOP_GRACE_MS);
+    await drained;
     if (!this.native.closed) await this.native.close(true);
     this.spec.status?.next(KafkaStatus.DISCONNECTED);
   }

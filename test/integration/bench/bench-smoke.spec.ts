@@ -121,6 +121,17 @@ describe('npm run bench, smoke sizes', () => {
     for (const row of scaleOut) expect(row.ours.median).toBeGreaterThan(0);
   });
 
+  it('measures a 5 ms handler at concurrency 1 and 8 against the built-in, with the goal its waits set', () => {
+    const waiting = rowsNamed('5 ms handler');
+    expect(waiting.map((row) => row.name)).toEqual(perDriver([expect.stringContaining('concurrency 1,'), expect.stringContaining('concurrency 8,')]));
+    for (const row of waiting) {
+      expect(row.ours.median).toBeGreaterThan(0);
+      expect(row.builtin?.median).toBeGreaterThan(0);
+    }
+    expect(waiting[0].goals?.[0].text).toBe('≥ 0.8× the limit of 1200/s');
+    expect(waiting[1].goals?.[0].text).toBe('≥ 0.8× the limit of 9600/s');
+  });
+
   it('writes the machine, a chart with every ratio and the Markdown table', () => {
     expect(report.profile).toBe('smoke');
     expect(report.machine.cores).toBeGreaterThan(0);

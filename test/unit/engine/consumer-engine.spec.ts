@@ -157,7 +157,7 @@ describe('ConsumerEngine', () => {
     await turn();
     await turn();
     expect(pauses).toEqual(['t[0]']);
-    await engine.stop(100);
+    await engine.stop();
   });
 
   it('puts back what a handler\'s pause leaves unstarted, and resumes from it', async () => {
@@ -237,12 +237,33 @@ describe('ConsumerEngine', () => {
     engine.offer(record('t', 0, 0), controls);
     engine.offer(record('t', 0, 1), controls);
     await turn();
-    const stopped = engine.stop(5_000);
+    const stopped = engine.stop({ withinMs: 5_000, giveUp: () => undefined });
     expect(engine.offer(record('t', 1, 0), controls)).toBe(false);
     await finish('t[0]@0');
     await stopped;
     expect(started).toEqual(['t[0]@0']);
     expect(commits).toEqual(['t[0]=1']);
+  });
+
+  it('gives up on what still runs at the bound of the drain, and commits what finished', async () => {
+    const { handle, finish } = gate();
+    const { engine, commits } = harness({}, handle);
+    engine.offer(record('t', 0, 0), controls);
+    engine.offer(record('t', 1, 0), controls);
+    await turn();
+    await finish('t[1]@0');
+    let gaveUp = false;
+    const since = Date.now();
+    await engine.stop({
+      withinMs: 200,
+      giveUp: () => {
+        gaveUp = true;
+        void finish('t[0]@0', 'redeliver');
+      },
+    });
+    expect(gaveUp).toBe(true);
+    expect(Date.now() - since).toBeGreaterThanOrEqual(190);
+    expect(commits).toEqual(['t[1]=1']);
   });
 
   it('keeps every partition in order, commits only what finished, and runs each record once, under random timings', async () => {

@@ -47,6 +47,22 @@ describe('OrderedLanes', () => {
     expect(started).toEqual(['slow 1', 'fast', 'slow 2']);
   });
 
+  it('keeps a group of lanes to its own bound while other lanes run', async () => {
+    const lanes = new OrderedLanes(100);
+    const partition = { limit: 2, running: 0 };
+    let most = 0;
+    const task = async () => {
+      most = Math.max(most, partition.running);
+      await tick(5);
+    };
+    const grouped = ['k1', 'k2', 'k3', 'k4', 'k5'].map((lane) => lanes.run(`p0:${lane}`, task, partition));
+    const other = lanes.run('p1', async () => undefined);
+    expect(lanes.running).toBe(3);
+    await Promise.all([...grouped, other]);
+    expect(most).toBe(2);
+    expect(partition.running).toBe(0);
+  });
+
   it('passes a failure to its caller and frees the lane for the next task', async () => {
     const lanes = new OrderedLanes(1);
     const failed = lanes.run('p0', async () => {

@@ -13,7 +13,7 @@ describe('checkHandlerExtras', () => {
     expect(() => checkHandlerExtras('orders', handler(true, { eventRetyr: {} }))).toThrow(
       expect.objectContaining({ option: "@EventPattern('orders') extras.eventRetyr", message: expect.stringContaining('Did you mean "@EventPattern(\'orders\') extras.eventRetry"?') }),
     );
-    expect(() => checkHandlerExtras(/^audit\./, handler(false, { concurrency: 4 }))).toThrow('The options of @MessagePattern(/^audit\\./) extras are: handlerTimeout');
+    expect(() => checkHandlerExtras(/^audit\./, handler(false, { retries: 4 }))).toThrow('The options of @MessagePattern(/^audit\\./) extras are: handlerTimeout, concurrency, ordering');
   });
 
   it('refuses eventRetry on a request handler, which is answered with its error instead', () => {
