@@ -1,6 +1,8 @@
 export { ServerKafka } from './server/server-kafka.js';
 export { ClientKafka, type SendOptions } from './client/client-kafka.js';
 export { KafkaContext } from './context/kafka.context.js';
+export { KafkaBatchContext } from './context/kafka-batch.context.js';
+export { KafkaBatchError, type KafkaBatchFailure } from './errors/kafka-batch.error.js';
 export { KafkaHeaders } from './codec/kafka-headers.enum.js';
 export { KafkaStatus } from './kafka-status.enum.js';
 export { KafkaRequestSerializer, KafkaRequestDeserializer, type IncomingKafkaRequest } from './codec/request.codec.js';

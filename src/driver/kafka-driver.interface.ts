@@ -91,6 +91,12 @@ export interface RecordOrdering {
   concurrency: number;
 }
 
+/** Records of a topic handed to its handler together: up to `maxRecords` of one partition, gathered for at most `maxWaitMs`. */
+export interface BatchShape {
+  maxRecords: number;
+  maxWaitMs: number;
+}
+
 export interface ConsumerSpec {
   groupId: string;
   /** Topic names and RegExps to subscribe to. */
@@ -107,6 +113,10 @@ export interface ConsumerSpec {
   onRecord(record: ConsumedRecord, controls: DeliveryControls): Promise<RecordOutcome | void>;
   /** How records of `topic` may overlap; one at a time per partition when not given. */
   orderingOf?(topic: string): RecordOrdering;
+  /** Whether records of `topic` go to `onBatch`, and in what batches. */
+  batchOf?(topic: string): BatchShape | undefined;
+  /** The records of one partition, in offset order, with an outcome each (a rejection: all `redeliver`). */
+  onBatch?(records: ConsumedRecord[], controls: DeliveryControls): Promise<RecordOutcome[]>;
   /** Each group join (or, under KIP-848, each changed assignment): the partitions this member now holds, per topic. */
   onAssignment?(assignment: Record<string, number[]>, change: AssignmentChange): void;
   status?: StatusSink;

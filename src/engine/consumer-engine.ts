@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { ConsumedRecord } from '../codec/kafka-record.js';
-import type { DeliveryControls, RecordOrdering, RecordOutcome, StopDrain } from '../driver/kafka-driver.interface.js';
+import type { BatchShape, DeliveryControls, RecordOrdering, RecordOutcome, StopDrain } from '../driver/kafka-driver.interface.js';
 import { hasErrorCode } from '../errors/error-codes.js';
 import { OffsetCommitter, type CommitGuard, type HandledUpTo } from './offset-committer.js';
 import { OrderedLanes, type LaneGroup } from './ordered-lanes.js';
@@ -28,9 +28,28 @@ export interface EngineSettings {
   commit: boolean;
   /** How records of a topic may overlap (its handler's `ordering` and `concurrency`); one at a time per partition when not given. */
   orderingOf?: (topic: string) => RecordOrdering;
+  /** Whether records of a topic are run in batches (its handler's `batch`), by `runBatch`. */
+  batchOf?: (topic: string) => BatchShape | undefined;
+  runBatch?: RunBatch;
 }
 
 export type RunRecord = (record: ConsumedRecord, controls: DeliveryControls) => Promise<RecordOutcome | void>;
+export type RunBatch = (records: ConsumedRecord[], controls: DeliveryControls) => Promise<RecordOutcome[]>;
+
+/** A record handed out, with what its run needs. */
+interface HandedOut {
+  ticket: OffsetTicket;
+  record: ConsumedRecord;
+  controls: DeliveryControls;
+  leaderEpoch: number;
+}
+
+/** Records of a batch topic's partition gathered for its next batch. */
+interface Gathering {
+  shape: BatchShape;
+  pending: HandedOut[];
+  timer?: NodeJS.Timeout;
+}
 
 // Why a partition's records are refused for now; fetching resumes once no reason is left.
 type HoldReason = 'handler' | 'full' | 'redelivery';
@@ -41,6 +60,8 @@ interface PartitionLane {
   lane: string;
   // Under key ordering: the partition's key lanes, bounded together by its concurrency.
   keyLanes?: LaneGroup;
+  // For a batch topic: what is gathered for the next batch.
+  batch?: Gathering;
   offsets: PartitionOffsets;
   // Handed out and not yet settled.
   backlog: number;
@@ -104,8 +125,12 @@ export class ConsumerEngine {
     state.backlog += 1;
     state.unstarted.add(ticket);
     this.backlog += 1;
-    const lane = state.keyLanes ? keyLane(state.lane, record.key) : state.lane;
-    void this.lanes.run(lane, () => this.run(state, ticket, record, controls, leaderEpoch), state.keyLanes);
+    if (state.batch) {
+      this.gather(state, state.batch, { ticket, record, controls, leaderEpoch });
+    } else {
+      const lane = state.keyLanes ? keyLane(state.lane, record.key) : state.lane;
+      void this.lanes.run(lane, () => this.run(state, ticket, record, controls, leaderEpoch), state.keyLanes);
+    }
     const bound = this.settings.partitionBacklog;
     if (bound !== undefined && state.backlog >= bound) this.hold(state, 'full');
     return true;
@@ -144,6 +169,8 @@ export class ConsumerEngine {
       if (owns(state.topic, state.partition)) continue;
       state.dropped = true;
       clearTimeout(state.redeliveryTimer);
+      // Sent to run into nothing, so that the backlog lets go of them.
+      if (state.batch) this.sendBatch(state, state.batch);
       this.partitions.delete(key);
     }
   }
@@ -175,7 +202,10 @@ export class ConsumerEngine {
   async stop(drain?: StopDrain): Promise<void> {
     this.stopped = true;
     this.startHold?.release();
-    for (const state of this.partitions.values()) clearTimeout(state.redeliveryTimer);
+    for (const state of this.partitions.values()) {
+      clearTimeout(state.redeliveryTimer);
+      if (state.batch) this.sendBatch(state, state.batch);
+    }
     this.wakeRoomWaiters();
     if (!(await this.idleWithin(drain?.withinMs ?? 0))) {
       drain?.giveUp();
@@ -210,12 +240,63 @@ export class ConsumerEngine {
       const upTo = this.settings.commit ? state.offsets.committable() : undefined;
       if (upTo !== undefined) this.committer.upTo(state.topic, state.partition, upTo, leaderEpoch);
     } finally {
-      state.backlog -= 1;
-      this.backlog -= 1;
-      const bound = this.settings.partitionBacklog;
-      if (bound !== undefined && state.holds.has('full') && state.backlog <= bound / 2) this.release(state, 'full');
-      if (this.backlog < this.settings.maxBacklog) this.wakeRoomWaiters();
+      this.settled(state, 1);
     }
+  }
+
+  private gather(state: PartitionLane, batch: Gathering, handedOut: HandedOut): void {
+    batch.pending.push(handedOut);
+    if (batch.pending.length >= batch.shape.maxRecords) this.sendBatch(state, batch);
+    else batch.timer ??= setTimeout(() => this.sendBatch(state, batch), batch.shape.maxWaitMs);
+  }
+
+  /** Queues what was gathered as one task of the partition's lane. */
+  private sendBatch(state: PartitionLane, batch: Gathering): void {
+    clearTimeout(batch.timer);
+    batch.timer = undefined;
+    if (batch.pending.length === 0) return;
+    const items = batch.pending;
+    batch.pending = [];
+    void this.lanes.run(state.lane, () => this.runBatch(state, items));
+  }
+
+  /**
+   * Runs a batch and takes each record's outcome: the records before the first one sent back are
+   * finished; that one comes again with every later record of the partition.
+   */
+  private async runBatch(state: PartitionLane, items: HandedOut[]): Promise<void> {
+    try {
+      for (const { ticket } of items) state.unstarted.delete(ticket);
+      if (this.startHold && !this.stopped) await this.startHold.until;
+      const live = items.filter(({ ticket }) => !this.stopped && !state.dropped && state.offsets.isLive(ticket));
+      if (live.length === 0) return;
+      let outcomes: RecordOutcome[];
+      try {
+        outcomes = await this.settings.runBatch!(
+          live.map(({ record }) => record),
+          live[0].controls,
+        );
+      } catch (error) {
+        if (!hasErrorCode(error, 'KAFKA_SERVER_CLOSING')) this.logger.warn(`a batch of ${state.topic}[${state.partition}] from offset ${live[0].record.offset} will be delivered again: ${(error as Error)?.message ?? String(error)}`);
+        outcomes = [];
+      }
+      if (state.dropped) return;
+      const firstBack = live.findIndex((_, index) => (outcomes[index] ?? 'redeliver') === 'redeliver');
+      for (const { ticket } of firstBack === -1 ? live : live.slice(0, firstBack)) state.offsets.finish(ticket);
+      if (firstBack !== -1 && !this.stopped && state.offsets.isLive(live[firstBack].ticket)) this.redeliver(state, live[firstBack].ticket);
+      const upTo = this.settings.commit ? state.offsets.committable() : undefined;
+      if (upTo !== undefined) this.committer.upTo(state.topic, state.partition, upTo, live.at(-1)!.leaderEpoch);
+    } finally {
+      this.settled(state, items.length);
+    }
+  }
+
+  private settled(state: PartitionLane, count: number): void {
+    state.backlog -= count;
+    this.backlog -= count;
+    const bound = this.settings.partitionBacklog;
+    if (bound !== undefined && state.holds.has('full') && state.backlog <= bound / 2) this.release(state, 'full');
+    if (this.backlog < this.settings.maxBacklog) this.wakeRoomWaiters();
   }
 
   private async outcomeOf(record: ConsumedRecord, controls: DeliveryControls): Promise<RecordOutcome | void> {
@@ -260,7 +341,9 @@ export class ConsumerEngine {
     if (!state) {
       const ordering = this.settings.orderingOf?.(topic);
       const keyLanes = ordering?.ordering === 'key' && ordering.concurrency > 1 ? { limit: ordering.concurrency, running: 0 } : undefined;
-      state = { topic, partition, lane: key, keyLanes, offsets: new PartitionOffsets(), backlog: 0, unstarted: new Set(), holds: new Set(), dropped: false };
+      const shape = this.settings.runBatch ? this.settings.batchOf?.(topic) : undefined;
+      const batch = shape ? { shape, pending: [] } : undefined;
+      state = { topic, partition, lane: key, keyLanes, batch, offsets: new PartitionOffsets(), backlog: 0, unstarted: new Set(), holds: new Set(), dropped: false };
       this.partitions.set(key, state);
     }
     return state;

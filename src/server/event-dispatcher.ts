@@ -51,11 +51,20 @@ export class EventDispatcher {
 
   constructor(private readonly deps: EventDispatcherDeps) {}
 
-  async dispatch(delivery: EventDelivery): Promise<void> {
+  /**
+   * Runs the event's handler under its retry policy. `failedOnce`: its first try already failed
+   * (within a batch), so tries go on from the second.
+   */
+  async dispatch(delivery: EventDelivery, failedOnce?: { error: unknown }): Promise<void> {
     const policy = this.policyOf(delivery.handler);
     const where = () => `${delivery.topic}[${delivery.partition}]@${delivery.raw.offset}`;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= policy.attempts; attempt += 1) {
+    let lastError: unknown = failedOnce?.error;
+    let attempt = 1;
+    if (failedOnce) {
+      if (policy.attempts > 1) await this.backOff(delivery, policy, 1, lastError, where());
+      attempt = 2;
+    }
+    for (; attempt <= policy.attempts; attempt += 1) {
       try {
         const timeoutMs = this.deps.timeouts.of(delivery.handler, delivery.request.pattern);
         const bound = timeoutMs === undefined ? undefined : { ms: timeoutMs, timedOut: () => new HandlerTimeoutError(delivery.request.pattern, timeoutMs) };
@@ -65,12 +74,16 @@ export class EventDispatcher {
         if (this.isClosing(error)) throw error;
         lastError = error;
         if (attempt === policy.attempts) break;
-        const wait = backoffBefore(policy, attempt);
-        this.deps.logger.warn(`event ${where()} failed (try ${attempt} of ${policy.attempts}): ${describeError(error)}; trying again in ${wait} ms`);
-        await this.deps.closing().race(this.pause(wait, delivery.heartbeat));
+        await this.backOff(delivery, policy, attempt, error, where());
       }
     }
     await this.giveUp(delivery, policy, lastError, where());
+  }
+
+  private async backOff(delivery: EventDelivery, policy: EventRetryPolicy, attempt: number, error: unknown, where: string): Promise<void> {
+    const wait = backoffBefore(policy, attempt);
+    this.deps.logger.warn(`event ${where} failed (try ${attempt} of ${policy.attempts}): ${describeError(error)}; trying again in ${wait} ms`);
+    await this.deps.closing().race(this.pause(wait, delivery.heartbeat));
   }
 
   /** The dead-letter topic of events on `topic`, or undefined when its handler skips instead. */

@@ -2,7 +2,7 @@ import { InvalidOptionError } from '../errors/invalid-option.error.js';
 import { checkKeys } from '../options/check-option-names.js';
 
 // What a handler's extras (`@EventPattern('orders', { ... })`) may set, by kind of handler.
-const EVENT_EXTRAS = ['eventRetry', 'handlerTimeout', 'concurrency', 'ordering'] as const;
+const EVENT_EXTRAS = ['eventRetry', 'handlerTimeout', 'concurrency', 'ordering', 'batch'] as const;
 const REQUEST_EXTRAS = ['handlerTimeout', 'concurrency', 'ordering'] as const;
 
 // The fields Nest's addHandler sets on a handler.
@@ -23,6 +23,9 @@ export function checkHandlerExtras(pattern: string | RegExp, head: Handler): voi
     const decorator = `@${handler.isEventHandler ? 'EventPattern' : 'MessagePattern'}(${typeof pattern === 'string' ? `'${pattern}'` : String(pattern)})`;
     if (!handler.isEventHandler && 'eventRetry' in extras) {
       throw new InvalidOptionError(`${decorator} extras.eventRetry`, 'event retries apply to @EventPattern handlers; a request is answered with its error and not retried', 'Remove eventRetry from the @MessagePattern extras');
+    }
+    if (!handler.isEventHandler && 'batch' in extras) {
+      throw new InvalidOptionError(`${decorator} extras.batch`, 'batches apply to @EventPattern handlers; each request is answered on its own', 'Remove batch from the @MessagePattern extras, or make the handler an @EventPattern');
     }
     checkKeys(`${decorator} extras`, extras, handler.isEventHandler ? EVENT_EXTRAS : REQUEST_EXTRAS);
   }

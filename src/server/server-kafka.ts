@@ -4,11 +4,8 @@ import type { Observable, Subscription } from 'rxjs';
 import { headerText, parseIncomingMessage, type ParsedKafkaMessage } from '../codec/incoming-message.js';
 import type { ConsumedRecord } from '../codec/kafka-record.js';
 import { KafkaHeaders } from '../codec/kafka-headers.enum.js';
-import type { OutgoingKafkaMessage } from '../codec/outgoing-message.js';
-import { addReplyHeaders } from '../codec/reply.codec.js';
-import { correlationIdBytes, printableHeader, replyPartitionOf } from '../codec/request-reply-headers.js';
+import { correlationIdBytes } from '../codec/request-reply-headers.js';
 import { KafkaRequestDeserializer, KafkaRequestSerializer, type IncomingKafkaRequest } from '../codec/request.codec.js';
-import { NO_MESSAGE_HANDLER } from '../constants.js';
 import { KafkaContext } from '../context/kafka.context.js';
 import { NotConnectedError } from '../errors/not-connected.error.js';
 import { ProduceCoalescer } from '../producer/produce-coalescer.js';
@@ -22,18 +19,16 @@ import type { KafkaMicroserviceOptions, KafkaTransportOptions } from '../options
 import { StartUpGuard } from '../options/start-up-guard.js';
 import type { TlsFailedError } from '../errors/tls-failed.error.js';
 import { resolveOptions, type ResolvedKafkaOptions } from '../options/resolve-options.js';
-import { publishReplyStream, type ReplyPacket } from './reply-stream.js';
+import { RequestAnswerer, type RequestAnswererDeps } from './request-answerer.js';
+import { BatchDispatcher } from './batch-dispatcher.js';
+import { HandlerSettings } from './handler-settings.js';
 import { runWithProcessingHooks, type ProcessingHooks } from './processing-hooks.js';
 import { EventDispatcher } from './event-dispatcher.js';
 import { planConsumers, topicGroupId } from './consumer-plan.js';
-import { checkHandlerExtras } from './handler-extras.js';
 import { DEFAULT_EVENT_RETRY, resolveEventRetry } from './event-retry-policy.js';
 import { ServerClosingError, ShutdownSignal } from './shutdown-signal.js';
-import { DEFAULT_HANDLER_TIMEOUT_MS, HandlerTimeouts, resolveHandlerTimeout } from './handler-timeout.js';
-import { HandlerTimeoutError } from '../errors/handler-timeout.error.js';
-import { DEFAULT_ORDERING, HandlerOrderings, resolveOrdering } from './record-ordering.js';
 
-type Handler = MessageHandler & { isEventHandler?: boolean };
+type Handler = MessageHandler & { isEventHandler?: boolean; extras?: Record<string, unknown> };
 
 // How long close() lets replies already on their way reach the broker.
 const REPLY_DRAIN_MS = 5000;
@@ -47,7 +42,6 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   override readonly transportId = Transport.KAFKA;
   protected override readonly logger = new Logger(ServerKafka.name);
   private readonly settings: ResolvedKafkaOptions;
-  private readonly replySerializer: { serialize(value: unknown): OutgoingKafkaMessage | Promise<OutgoingKafkaMessage> };
   private readonly requestDeserializer: { deserialize(message: ParsedKafkaMessage, options: { channel: string }): IncomingKafkaRequest | Promise<IncomingKafkaRequest> };
   private driver?: KafkaDriver;
   // One, or with topicConsumers one per topic; a topic's own is found in consumerOfTopic.
@@ -59,10 +53,9 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
   private closing = new ShutdownSignal();
   private startUp?: AbortController;
   private readonly events: EventDispatcher;
-  // Replies to concurrent requests leave in shared produce requests, one lane per reply topic.
-  private readonly replies: ProduceCoalescer;
-  private readonly timeouts: HandlerTimeouts;
-  private readonly orderings: HandlerOrderings;
+  private readonly requests: RequestAnswerer;
+  private readonly batches: BatchDispatcher;
+  private readonly handlerSettings: HandlerSettings;
   // Set once a hook is: without one, a message pays nothing for them.
   private processingHooks?: ProcessingHooks;
 
@@ -70,19 +63,30 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     super();
     this.settings = resolveOptions(options, 'server');
     chooseDriver(this.settings);
-    this.replySerializer = (this.settings.serializer as typeof this.replySerializer | undefined) ?? new KafkaRequestSerializer();
     this.requestDeserializer = (this.settings.deserializer as typeof this.requestDeserializer | undefined) ?? new KafkaRequestDeserializer();
-    this.timeouts = new HandlerTimeouts(resolveHandlerTimeout(this.settings.raw.handlerTimeout, DEFAULT_HANDLER_TIMEOUT_MS, 'handlerTimeout'));
-    this.orderings = new HandlerOrderings(resolveOrdering(this.settings.raw, DEFAULT_ORDERING, (key) => key));
+    this.handlerSettings = new HandlerSettings(this.settings.raw);
+    const { timeouts } = this.handlerSettings;
     this.events = new EventDispatcher({
       logger: this.logger,
       groupIdOf: (topic) => (this.settings.topicConsumers ? topicGroupId(this.settings.groupId, topic) : this.settings.groupId),
       policy: resolveEventRetry(DEFAULT_EVENT_RETRY, this.settings.raw.eventRetry, 'eventRetry'),
       send: (topic, messages) => sendAll(this.connectedProducer(), topic, messages),
-      timeouts: this.timeouts,
+      timeouts,
       closing: () => this.closing,
     });
-    this.replies = new ProduceCoalescer((topic, messages) => this.connectedProducer().send(topic, messages), this.settings.emitBatchMaxMessages);
+    const replySerializer = (this.settings.serializer as RequestAnswererDeps['replySerializer'] | undefined) ?? new KafkaRequestSerializer();
+    this.requests = new RequestAnswerer({
+      logger: this.logger,
+      timeouts,
+      closing: () => this.closing,
+      toObservable: (result) => this.transformToObservable(result) as Observable<unknown>,
+      replySerializer,
+      replies: new ProduceCoalescer((topic, messages) => this.connectedProducer().send(topic, messages), this.settings.emitBatchMaxMessages),
+      running: this.running,
+      replying: this.replying,
+      hooks: () => this.processingHooks,
+    });
+    this.batches = new BatchDispatcher({ logger: this.logger, events: this.events, timeouts, closing: () => this.closing, hooks: () => this.processingHooks });
   }
 
   override setOnProcessingStartHook(hook: Parameters<Server['setOnProcessingStartHook']>[0]): void {
@@ -201,12 +205,8 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     this.producer = driver.producer(this._status$);
 
     const handlers = [...(this.messageHandlers as unknown as Map<string | RegExp, Handler>)];
-    // Bad handler extras fail listen(), not the first message: unknown keys, timeouts and orderings here, eventRetry just below.
-    for (const [topic, handler] of handlers) {
-      checkHandlerExtras(topic, handler);
-      this.timeouts.of(handler, String(topic));
-      this.orderingOfHandler(handler, topic);
-    }
+    // Bad handler extras fail listen(), not the first message; eventRetry is checked just below.
+    for (const [topic, handler] of handlers) this.handlerSettings.check(topic, handler);
     // Resolving each event handler's dead-letter topic also checks its eventRetry extras, at start-up.
     const planned = handlers.map(([pattern, handler]) => ({
       pattern,
@@ -218,10 +218,9 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
         ...plan,
         createTopics: settings.createTopics,
         onRecord: (record, controls) => this.handleMessage(record, controls),
-        orderingOf: (topic) => {
-          const handler = this.getHandlerByPattern(topic);
-          return handler ? this.orderingOfHandler(handler, topic) : this.orderings.serverDefault;
-        },
+        orderingOf: (topic) => this.handlerSettings.orderingOf(this.getHandlerByPattern(topic), topic),
+        batchOf: (topic) => this.handlerSettings.batchOf(this.getHandlerByPattern(topic), topic),
+        onBatch: (records, controls) => this.handleBatch(records, controls),
         status: this._status$,
       });
       this.consumers.push(consumer);
@@ -232,25 +231,27 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
     await Promise.all(this.consumers.map((consumer) => consumer.start()));
   }
 
-  private orderingOfHandler(handler: Handler, pattern: string | RegExp): ReturnType<HandlerOrderings['of']> {
-    const decorator = `@${handler.isEventHandler ? 'EventPattern' : 'MessagePattern'}(${typeof pattern === 'string' ? `'${pattern}'` : String(pattern)})`;
-    return this.orderings.of(handler, decorator);
-  }
-
-  private async handleMessage(record: ConsumedRecord, { heartbeat }: DeliveryControls): Promise<RecordOutcome | void> {
+  /** Decodes a record and builds its context; undefined while closing (a commit now would be for a message nobody handled). */
+  private async receive(record: ConsumedRecord, heartbeat: () => Promise<void>): Promise<{ parsed: ParsedKafkaMessage; request: IncomingKafkaRequest; context: KafkaContext } | undefined> {
     const { topic, partition } = record;
     const consumer = this.consumerOfTopic.get(topic) ?? this.consumers[0];
     const producer = this.producer;
-    // Closing: a commit now would be for a message nobody handled.
-    if (!consumer || !producer) return 'redeliver';
+    if (!consumer || !producer) return undefined;
     const parsed = parseIncomingMessage(record, this.settings.keepBinary);
-    // Read from the record's own bytes: the reply carries them back unchanged, whoever the caller is.
-    const correlationId = correlationIdBytes(record.headers[KafkaHeaders.CORRELATION_ID]);
-    const replyTopic = headerText(parsed.headers, KafkaHeaders.REPLY_TOPIC);
     const deserialized = this.requestDeserializer.deserialize(parsed, { channel: topic });
     // Awaiting only a deserializer that really is asynchronous saves a turn per message.
     const request = deserialized instanceof Promise ? await deserialized : deserialized;
-    const context = new KafkaContext(parsed, partition, topic, consumer.forHandlers, heartbeat, producer.native);
+    return { parsed, request, context: new KafkaContext(parsed, partition, topic, consumer.forHandlers, heartbeat, producer.native) };
+  }
+
+  private async handleMessage(record: ConsumedRecord, { heartbeat }: DeliveryControls): Promise<RecordOutcome | void> {
+    const received = await this.receive(record, heartbeat);
+    if (!received) return 'redeliver';
+    const { parsed, request, context } = received;
+    const { topic, partition } = record;
+    // Read from the record's own bytes: the reply carries them back unchanged, whoever the caller is.
+    const correlationId = correlationIdBytes(record.headers[KafkaHeaders.CORRELATION_ID]);
+    const replyTopic = headerText(parsed.headers, KafkaHeaders.REPLY_TOPIC);
     const handler = this.getHandlerByPattern(request.pattern);
 
     // Without a correlation id or a reply topic nobody waits for an answer: an event, as in Nest.
@@ -263,78 +264,28 @@ export class ServerKafka extends Server<Record<string, never>, KafkaStatus> impl
       if (!this.processingHooks) return this.events.dispatch(delivery);
       return runWithProcessingHooks(this.processingHooks, context, (end) => this.events.dispatch(delivery).finally(end));
     }
-    const replyPartition = this.requestedReplyPartition(record, replyTopic);
-    const reply = (packet: ReplyPacket) => this.sendReply(packet, replyTopic, replyPartition, correlationId);
-    if (!handler) {
-      await reply({ err: NO_MESSAGE_HANDLER });
-      return;
-    }
-    if (!this.processingHooks) return this.answer(handler, request, context, record, reply, replyTopic, correlationId);
-    return runWithProcessingHooks(this.processingHooks, context, (end) => this.answer(handler, request, context, record, reply, replyTopic, correlationId, end));
+    return this.requests.answer(handler, { request, context, record, replyTopic, correlationId });
   }
 
-  /** Runs a request's handler and publishes its reply stream; resolves once the request is handled. */
-  private async answer(
-    handler: Handler,
-    request: IncomingKafkaRequest,
-    context: KafkaContext,
-    record: ConsumedRecord,
-    reply: (packet: ReplyPacket) => Promise<void>,
-    replyTopic: string,
-    correlationId: Buffer,
-    // The processing end hook: run when the last reply was produced, as Nest runs it when the reply stream ends.
-    end?: () => void,
-  ): Promise<void> {
-    const { topic, partition } = record;
-    const response$ = this.transformToObservable(handler(request.data, context)) as Observable<unknown>;
-    const { handled, sent, abort } = publishReplyStream(
-      response$,
-      reply,
-      (error) => this.logger.error(`reply to ${replyTopic} (correlation id ${printableHeader(correlationId)}) could not be produced: ${(error as Error).message}`),
-      (subscription) => {
-        this.running.add(subscription);
-        return () => this.running.delete(subscription);
-      },
-    );
-    const timeoutMs = this.timeouts.of(handler, request.pattern);
-    const deadlines = timeoutMs === undefined ? undefined : this.closing.deadlines(timeoutMs);
-    const deadline = deadlines?.add(() => this.abandon(abort, request.pattern, timeoutMs!, `${topic}[${partition}]@${record.offset}`));
-    this.replying.add(sent);
-    void sent.finally(() => {
-      if (deadline) deadlines!.settle(deadline);
-      this.replying.delete(sent);
-      end?.();
-    });
-    await this.closing.race(handled);
+  /** The records of one partition of a topic whose event handler takes batches. */
+  private async handleBatch(records: ConsumedRecord[], { heartbeat }: DeliveryControls): Promise<RecordOutcome[]> {
+    const received = [];
+    for (const record of records) {
+      const one = await this.receive(record, heartbeat);
+      if (!one) return records.map(() => 'redeliver');
+      received.push({ request: one.request, context: one.context, raw: record });
+    }
+    const handler = this.getHandlerByPattern(received[0].request.pattern);
+    if (!handler) {
+      this.logger.error(`There is no matching event handler defined in the remote service. Event pattern: ${received[0].request.pattern}`);
+      return records.map(() => 'commit');
+    }
+    const consumer = this.consumerOfTopic.get(records[0].topic) ?? this.consumers[0];
+    return this.batches.dispatch(handler, received, { consumer: consumer?.forHandlers, heartbeat, producer: this.producer?.native });
   }
 
   private connectedProducer(): DriverProducer {
     if (!this.producer) throw new NotConnectedError('The reply producer', 'listen()');
     return this.producer;
-  }
-
-  /** Past its handlerTimeout: the caller gets the error now, the consumer moves on. */
-  private abandon(abort: (err: unknown) => void, pattern: string, timeoutMs: number, where: string): void {
-    const error = new HandlerTimeoutError(pattern, timeoutMs);
-    this.logger.warn(`request ${where}: ${error.message}; answered with an error`);
-    // Nest's shape for handler errors, so callers on either transport read it the same way.
-    abort({ status: 'error', message: error.message, code: error.code });
-  }
-
-  /** The reply partition a request names, if any; one that cannot be read is warned about once and left to the producer. */
-  private requestedReplyPartition(record: ConsumedRecord, replyTopic: string): number | undefined {
-    const header = record.headers[KafkaHeaders.REPLY_PARTITION];
-    const partition = replyPartitionOf(header);
-    if (partition !== 'invalid') return partition;
-    this.logger.warn(`ignoring invalid ${KafkaHeaders.REPLY_PARTITION} header "${printableHeader(header)}" on a request for ${replyTopic}: expected decimal text or a 4-byte big-endian int`);
-    return undefined;
-  }
-
-  private async sendReply(packet: ReplyPacket, replyTopic: string, replyPartition: number | undefined, correlationId: Buffer): Promise<void> {
-    const serialized = await this.replySerializer.serialize(packet.response);
-    const message: OutgoingKafkaMessage = { ...serialized, headers: { ...serialized.headers } };
-    addReplyHeaders(message, { correlationId, err: packet.err, isDisposed: packet.isDisposed });
-    if (replyPartition !== undefined) message.partition = replyPartition;
-    await this.replies.enqueue(replyTopic, [message]);
   }
 }

@@ -64,12 +64,26 @@ export class KafkajsConsumer implements DriverConsumer {
         commit: (offsets) => this.native.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: offset.toString() }))),
         pause: (topic, partition) => pause([{ topic, partitions: [partition] }]),
         resume: (topic, partition, from) => {
-          if (from !== undefined) this.native.seek({ topic, partition, offset: from.toString() });
-          resume([{ topic, partitions: [partition] }]);
+          try {
+            if (from !== undefined) this.native.seek({ topic, partition, offset: from.toString() });
+          } catch (error) {
+            // Not running (kafkajs restarts it after a crash): it joins again and reads from the last commit.
+            logger.warn(`${topic}[${partition}] could not be read again from ${from}: ${(error as Error).message}`);
+          } finally {
+            resume([{ topic, partitions: [partition] }]);
+          }
         },
         guard: { owns: (topic, partition) => this.owned.has(`${topic}:${partition}`), rebalanced: () => undefined },
       },
-      { concurrency: run?.partitionsConsumedConcurrently, maxBacklog: MAX_BACKLOG, partitionBacklog: PARTITION_BACKLOG, commit: run?.autoCommit !== false, orderingOf: spec.orderingOf },
+      {
+        concurrency: run?.partitionsConsumedConcurrently,
+        maxBacklog: MAX_BACKLOG,
+        partitionBacklog: PARTITION_BACKLOG,
+        commit: run?.autoCommit !== false,
+        orderingOf: spec.orderingOf,
+        batchOf: spec.batchOf,
+        runBatch: spec.onBatch && ((records, controls) => this.busyHeartbeat.around(spec.onBatch!(records, controls), controls.heartbeat)),
+      },
       logger,
     );
     // A handler's pause (context.getConsumer().pause) goes through the engine, which also puts back
@@ -134,12 +148,16 @@ export class KafkajsConsumer implements DriverConsumer {
   /** Commits what finished before the partitions may move, and starts no record until the member joined again. */
   private rebalancing(): void {
     void this.engine.flush();
+    // kafkajs says it again at each try to rejoin (a broker restarting): the hold already waits for the join.
+    if (this.joined) return;
     const joined = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, REBALANCE_HOLD_MAX_MS);
-      this.joined = () => {
+      const end = () => {
         clearTimeout(timer);
+        this.joined = undefined;
         resolve();
       };
+      const timer = setTimeout(end, REBALANCE_HOLD_MAX_MS);
+      this.joined = end;
     });
     this.engine.holdStarts(joined);
   }
@@ -147,9 +165,7 @@ export class KafkajsConsumer implements DriverConsumer {
   private groupJoined(assignment: Record<string, number[]>): void {
     this.owned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => `${topic}:${partition}`)));
     this.engine.retain((topic, partition) => this.owned.has(`${topic}:${partition}`));
-    const joined = this.joined;
-    this.joined = undefined;
-    joined?.();
+    this.joined?.();
     this.spec.onAssignment?.(assignment, { settled: true });
   }
 

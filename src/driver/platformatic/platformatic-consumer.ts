@@ -100,7 +100,7 @@ export class PlatformaticConsumer implements DriverConsumer {
           rebalanced: () => this.rebalanceHold?.until,
         },
       },
-      { concurrency: settings.partitionsConsumedConcurrently, maxBacklog: MAX_BACKLOG, commit: settings.autoCommit, orderingOf: spec.orderingOf },
+      { concurrency: settings.partitionsConsumedConcurrently, maxBacklog: MAX_BACKLOG, commit: settings.autoCommit, orderingOf: spec.orderingOf, batchOf: spec.batchOf, runBatch: spec.onBatch },
       logger,
     );
   }

@@ -266,6 +266,75 @@ describe('ConsumerEngine', () => {
     expect(commits).toEqual(['t[1]=1']);
   });
 
+  describe('batches', () => {
+    const batchHarness = (maxRecords: number, maxWaitMs: number, outcomes: (records: ConsumedRecord[]) => Promise<RecordOutcome[]>) => {
+      const batches: string[][] = [];
+      const commits: string[] = [];
+      const resumes: string[] = [];
+      const engine = new ConsumerEngine(
+        async () => undefined,
+        {
+          commit: async (offsets) => void commits.push(...offsets.map(({ topic, partition, offset }) => `${topic}[${partition}]=${offset}`)),
+          pause: () => undefined,
+          resume: (topic, partition, from) => void resumes.push(`${topic}[${partition}] from ${from}`),
+        },
+        {
+          maxBacklog: 1_000,
+          commit: true,
+          batchOf: () => ({ maxRecords, maxWaitMs }),
+          runBatch: async (records) => {
+            batches.push(records.map(name));
+            return outcomes(records);
+          },
+        },
+        quiet,
+      );
+      return { engine, batches, commits, resumes };
+    };
+
+    it('hands a partition its records in batches of up to maxRecords, in offset order, and commits what each finished', async () => {
+      const { engine, batches, commits } = batchHarness(3, 1_000, async (records) => records.map(() => 'commit'));
+      for (const offset of [0, 1, 2, 3, 4, 5]) engine.offer(record('t', 0, offset), controls);
+      engine.offer(record('t', 1, 0), controls);
+      await turn();
+      await turn();
+      expect(batches).toEqual([
+        ['t[0]@0', 't[0]@1', 't[0]@2'],
+        ['t[0]@3', 't[0]@4', 't[0]@5'],
+      ]);
+      await engine.flush();
+      expect(commits.at(-1)).toBe('t[0]=6');
+    });
+
+    it('sends a batch smaller than maxRecords once maxWaitMs passed since its first record', async () => {
+      const { engine, batches } = batchHarness(100, 30, async (records) => records.map(() => 'commit'));
+      engine.offer(record('t', 0, 0), controls);
+      engine.offer(record('t', 0, 1), controls);
+      await turn();
+      expect(batches).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(batches).toEqual([['t[0]@0', 't[0]@1']]);
+    });
+
+    it('sends back the first record a batch could not finish, and every record after it', async () => {
+      const { engine, commits, resumes } = batchHarness(4, 1_000, async (records) => records.map((_, index) => (index === 2 ? 'redeliver' : 'commit')));
+      for (const offset of [0, 1, 2, 3]) engine.offer(record('t', 0, offset), controls);
+      await turn();
+      await turn();
+      await engine.flush();
+      expect(commits).toEqual(['t[0]=2']);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(resumes).toEqual(['t[0] from 2']);
+    });
+
+    it('lets a stop run nothing gathered', async () => {
+      const { engine, batches } = batchHarness(100, 10_000, async (records) => records.map(() => 'commit'));
+      engine.offer(record('t', 0, 0), controls);
+      await engine.stop();
+      expect(batches).toEqual([]);
+    });
+  });
+
   it('keeps every partition in order, commits only what finished, and runs each record once, under random timings', async () => {
     const handled = new Map<number, number[]>();
     const { engine, commits } = harness({ concurrency: 3, maxBacklog: 50 }, async (consumed) => {
