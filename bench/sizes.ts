@@ -30,7 +30,7 @@ export interface BenchSizes {
 }
 
 const PROFILES: Record<BenchSizes['profile'], Omit<BenchSizes, 'profile'>> = {
-  smoke: { runs: 1, events: 200, sequential: 20, concurrent: 200, callers: [64, 512], timeouts: 500, scaleOutEvents: 120, scaleOutInstances: [1, 2], steadyMs: 3000, waitingEvents: 120, waitingConcurrencies: [1, 8] },
+  smoke: { runs: 1, events: 200, sequential: 20, concurrent: 200, callers: [64, 512], timeouts: 500, scaleOutEvents: 120, scaleOutInstances: [2], steadyMs: 3000, waitingEvents: 120, waitingConcurrencies: [8] },
   full: { runs: 5, events: 200_000, sequential: 2000, concurrent: 20_000, callers: [64, 512], timeouts: 100_000, scaleOutEvents: 3000, scaleOutInstances: [1, 2, 3], steadyMs: 0, waitingEvents: 6000, waitingConcurrencies: [1, 8, 64] },
   long: { runs: 5, events: 200_000, sequential: 2000, concurrent: 20_000, callers: [64, 512], timeouts: 100_000, scaleOutEvents: 3000, scaleOutInstances: [1, 2, 3], steadyMs: 600_000, waitingEvents: 6000, waitingConcurrencies: [1, 8, 64] },
 };

@@ -1,79 +1,14 @@
 import type { Logger } from '@nestjs/common';
 import type { ConsumedRecord } from '../codec/kafka-record.js';
-import type { BatchShape, DeliveryControls, RecordOrdering, RecordOutcome, StopDrain } from '../driver/kafka-driver.interface.js';
+import type { DeliveryControls, RecordOutcome, StopDrain } from '../driver/kafka-driver.interface.js';
 import { hasErrorCode } from '../errors/error-codes.js';
-import { OffsetCommitter, type CommitGuard, type HandledUpTo } from './offset-committer.js';
-import { OrderedLanes, type LaneGroup } from './ordered-lanes.js';
-import { PartitionOffsets, type OffsetTicket } from './partition-offsets.js';
+import type { EngineHost, EngineSettings, RunRecord } from './engine-host.interface.js';
+import { OffsetCommitter } from './offset-committer.js';
+import { OrderedLanes } from './ordered-lanes.js';
+import type { OffsetTicket } from './partition-offsets.js';
+import { keyLane, laneKey, newPartitionLane, type Gathering, type HandedOut, type HoldReason, type PartitionLane } from './partition-lane.js';
 
-/** What the engine asks of the driver it runs on. */
-export interface EngineHost {
-  commit(offsets: HandledUpTo[]): Promise<void>;
-  /** Stops fetching the partition. Records of it offered meanwhile are refused: they come again after resume(). */
-  pause(topic: string, partition: number): void;
-  /** Fetches the partition again, from `from` on (the first record not handed out) when given. */
-  resume(topic: string, partition: number, from?: bigint): void;
-  /** Asked before each commit: whether the member holds the partition, and whether a rebalance is under way. */
-  guard?: CommitGuard;
-}
-
-export interface EngineSettings {
-  /** Records run at once over all partitions (`run.partitionsConsumedConcurrently`); unbounded when not given. */
-  concurrency?: number;
-  /** Records handed out and not finished, per consumer, past which room() asks the driver to wait. */
-  maxBacklog: number;
-  /** Records handed out and not finished, per partition, past which fetching that partition pauses; none when undefined. */
-  partitionBacklog?: number;
-  /** Whether finished records are committed (`run.autoCommit` is not false). */
-  commit: boolean;
-  /** How records of a topic may overlap (its handler's `ordering` and `concurrency`); one at a time per partition when not given. */
-  orderingOf?: (topic: string) => RecordOrdering;
-  /** Whether records of a topic are run in batches (its handler's `batch`), by `runBatch`. */
-  batchOf?: (topic: string) => BatchShape | undefined;
-  runBatch?: RunBatch;
-}
-
-export type RunRecord = (record: ConsumedRecord, controls: DeliveryControls) => Promise<RecordOutcome | void>;
-export type RunBatch = (records: ConsumedRecord[], controls: DeliveryControls) => Promise<RecordOutcome[]>;
-
-/** A record handed out, with what its run needs. */
-interface HandedOut {
-  ticket: OffsetTicket;
-  record: ConsumedRecord;
-  controls: DeliveryControls;
-  leaderEpoch: number;
-}
-
-/** Records of a batch topic's partition gathered for its next batch. */
-interface Gathering {
-  shape: BatchShape;
-  pending: HandedOut[];
-  timer?: NodeJS.Timeout;
-}
-
-// Why a partition's records are refused for now; fetching resumes once no reason is left.
-type HoldReason = 'handler' | 'full' | 'redelivery';
-
-interface PartitionLane {
-  topic: string;
-  partition: number;
-  lane: string;
-  // Under key ordering: the partition's key lanes, bounded together by its concurrency.
-  keyLanes?: LaneGroup;
-  // For a batch topic: what is gathered for the next batch.
-  batch?: Gathering;
-  offsets: PartitionOffsets;
-  // Handed out and not yet settled.
-  backlog: number;
-  // Handed out and not started, in offset order (the order of handing out): what a pause puts back.
-  unstarted: Set<OffsetTicket>;
-  holds: Set<HoldReason>;
-  // The record last sent back, and how long its partition waited: doubled while the same one comes back.
-  redelivered?: { offset: bigint; waitMs: number };
-  redeliveryTimer?: NodeJS.Timeout;
-  // The member no longer holds the partition: what still runs of it finishes into nothing.
-  dropped: boolean;
-}
+export type { EngineHost, EngineSettings, RunBatch, RunRecord } from './engine-host.interface.js';
 
 // Waits before a record sent back is read again, doubled while the same record comes back.
 const REDELIVERY_BACKOFF_MS = { first: 300, max: 30_000 };
@@ -339,11 +274,7 @@ export class ConsumerEngine {
     const key = laneKey(topic, partition);
     let state = this.partitions.get(key);
     if (!state) {
-      const ordering = this.settings.orderingOf?.(topic);
-      const keyLanes = ordering?.ordering === 'key' && ordering.concurrency > 1 ? { limit: ordering.concurrency, running: 0 } : undefined;
-      const shape = this.settings.runBatch ? this.settings.batchOf?.(topic) : undefined;
-      const batch = shape ? { shape, pending: [] } : undefined;
-      state = { topic, partition, lane: key, keyLanes, batch, offsets: new PartitionOffsets(), backlog: 0, unstarted: new Set(), holds: new Set(), dropped: false };
+      state = newPartitionLane(topic, partition, this.settings.orderingOf?.(topic), this.settings.runBatch ? this.settings.batchOf?.(topic) : undefined);
       this.partitions.set(key, state);
     }
     return state;
@@ -356,7 +287,3 @@ export class ConsumerEngine {
     for (const wake of waiters) wake();
   }
 }
-
-const laneKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
-// Latin-1 maps each byte to one character, so distinct keys make distinct lanes; null keys share one.
-const keyLane = (partitionLane: string, key: Buffer | null): string => (key === null ? `${partitionLane}\u0000n` : `${partitionLane}\u0000k${key.toString('latin1')}`);
