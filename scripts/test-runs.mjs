@@ -6,8 +6,8 @@
 //
 // Node 22: the transport's integration suite on the platformatic driver (it needs Node >= 22.22),
 //          all but the KIP-848 group-protocol spec, which the Node 24 run below has, and the specs
-//          that do not depend on the driver (below). Unit tests run on Node 24 and 20.
-// Node 24: unit tests and the request-reply, event, interop and driver tests on kafkajs; the
+//          that do not depend on the driver (below). Unit tests (pure logic) run once, on Node 20.
+// Node 24: the request-reply, event, interop and driver tests on kafkajs; the
 //          request-reply, event, scaling and driver tests on platformatic with the KIP-848 consumer
 //          group protocol (interop's mixed reply groups with Nest's own clients need the classic
 //          protocol, proven on Node 22).
@@ -47,15 +47,13 @@ const RUN_ONCE = [
   'test/integration/handler-timeout-defaults',
 ];
 
-// The packed tarball's type checks do not depend on the Node release that runs them.
-const PACKAGE_ONLY = ['test/unit/package/'];
 
 // Its KIP-848 tests (paused client processes, about 30 s) belong to the consumer-protocol run below.
 const KIP_848_ONLY = ['test/integration/driver/group-protocol'];
 
 const runs = [
   { node: 'node22', driver: 'platformatic', what: 'the integration suite', args: ['--selectProjects', 'integration', '--testPathIgnorePatterns', ...RUN_ONCE, ...KIP_848_ONLY] },
-  { node: 'node24', driver: 'kafkajs', what: 'unit, request-reply, event, interop and driver tests', args: ['--selectProjects', 'unit', 'integration', '--testPathPatterns', 'test/unit/', ...NEST_SPECS, '--testPathIgnorePatterns', ...PACKAGE_ONLY] },
+  { node: 'node24', driver: 'kafkajs', what: 'request-reply, event, interop and driver tests', args: ['--selectProjects', 'integration', '--testPathPatterns', ...NEST_SPECS] },
   {
     node: 'node24',
     driver: 'platformatic',

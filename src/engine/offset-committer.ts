@@ -34,6 +34,9 @@ export class OffsetCommitter {
   // commit takes it, so records handled meanwhile update entries of their own.
   private pending = new Map<string, Map<number, HandledUpTo>>();
   private inFlight?: Promise<void>;
+  // What the broker last took per partition ("topic\0partition"): under concurrency most records
+  // finish above a lower one still running, and the commit they ask for is the one already made.
+  private readonly stored = new Map<string, bigint>();
 
   constructor(
     private readonly commit: Commit,
@@ -76,11 +79,18 @@ export class OffsetCommitter {
         if (rebalanced) await rebalanced;
         const taken = this.pending;
         this.pending = new Map();
-        const offsets = [...taken.values()].flatMap((partitions) => [...partitions.values()]).filter(({ topic, partition }) => this.guard.owns(topic, partition));
+        const offsets = [...taken.values()]
+          .flatMap((partitions) => [...partitions.values()])
+          .filter(({ topic, partition, offset }) => this.guard.owns(topic, partition) && this.stored.get(`${topic}\u0000${partition}`) !== offset);
         if (offsets.length === 0) continue;
-        await this.commit(offsets).catch((error: unknown) => {
-          this.logger.warn(`committing ${offsets.map((entry) => `${entry.topic}[${entry.partition}]@${entry.offset}`).join(', ')} failed: ${(error as Error).message}; those records may be delivered again`);
-        });
+        await this.commit(offsets).then(
+          () => {
+            for (const { topic, partition, offset } of offsets) this.stored.set(`${topic}\u0000${partition}`, offset);
+          },
+          (error: unknown) => {
+            this.logger.warn(`committing ${offsets.map((entry) => `${entry.topic}[${entry.partition}]@${entry.offset}`).join(', ')} failed: ${(error as Error).message}; those records may be delivered again`);
+          },
+        );
       }
     } finally {
       this.inFlight = undefined;

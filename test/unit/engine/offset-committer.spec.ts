@@ -18,6 +18,28 @@ describe('OffsetCommitter', () => {
     expect(commits).toEqual([[{ topic: 't', partition: 0, offset: 6n }, { topic: 't', partition: 1, offset: 10n }]]);
   });
 
+  it('sends no commit for a partition whose offset has not moved since the broker took it, and tries again one that failed', async () => {
+    const commits: Committed[] = [];
+    let fail = false;
+    const committer = new OffsetCommitter(async (offsets) => {
+      if (fail) throw new Error('coordinator moved');
+      commits.push(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+    }, quiet);
+    committer.upTo('t', 0, 5n);
+    await committer.flush();
+    committer.upTo('t', 0, 5n);
+    committer.upTo('t', 1, 2n);
+    await committer.flush();
+    expect(commits).toEqual([[{ topic: 't', partition: 0, offset: 5n }], [{ topic: 't', partition: 1, offset: 2n }]]);
+    fail = true;
+    committer.upTo('t', 0, 6n);
+    await committer.flush();
+    fail = false;
+    committer.upTo('t', 0, 6n);
+    await committer.flush();
+    expect(commits.at(-1)).toEqual([{ topic: 't', partition: 0, offset: 6n }]);
+  });
+
   it('leaves a commit on its way as it was sent, and commits what was handled meanwhile right after', async () => {
     const commits: Committed[] = [];
     let finish!: () => void;
